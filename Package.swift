@@ -1,0 +1,99 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Same hygiene as Hummingbird's own manifest: explicit `any`, imports that say what they use.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "ThreatFeed",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "threatfeed", targets: ["threatfeed"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // The domain: observables, judgements, feeds, labels, validation. No I/O, no dependencies.
+        .target(name: "ThreatFeedCore", swiftSettings: swiftSettings),
+        // SQLite through GRDB: schema, migrations and queries named for what they mean.
+        .target(
+            name: "ThreatFeedStore",
+            dependencies: ["ThreatFeedCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Wire formats in and out (CTIA JSON/text, import files). Knows no storage.
+        .target(name: "ThreatFeedFormats", dependencies: ["ThreatFeedCore"], swiftSettings: swiftSettings),
+        // HTTP routes, health, feed view cache.
+        .target(
+            name: "ThreatFeedServer",
+            dependencies: [
+                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "threatfeed",
+            dependencies: [
+                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support shared by the test targets (temporary stores, the CLI runner). Not a product.
+        .target(
+            name: "ThreatFeedTesting",
+            dependencies: ["ThreatFeedCore", "ThreatFeedStore"],
+            path: "Sources/ThreatFeedTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ThreatFeedCoreTests", dependencies: ["ThreatFeedCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ThreatFeedStoreTests",
+            dependencies: ["ThreatFeedStore", "ThreatFeedTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ThreatFeedFormatsTests",
+            dependencies: ["ThreatFeedFormats"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ThreatFeedServerTests",
+            dependencies: [
+                "ThreatFeedServer", "ThreatFeedTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "threatfeedTests",
+            dependencies: [
+                "threatfeed", "ThreatFeedTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ThreatFeedStore
+
+/// Builds the HTTP application. `serve` and the tests call this same function.
+public func buildApplication(
+    store: Store,
+    configuration: ServerConfiguration,
+    logger: Logger,
+    clock: @escaping @Sendable () -> Date = { Date() },
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(store: store, configuration: configuration, clock: clock)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThreatFeed"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+func buildRouter(store: Store, configuration: ServerConfiguration, clock: @escaping @Sendable () -> Date) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: AccessLogMiddleware())
+    let cache = FeedViewCache(store: store, idBase: configuration.publicBase)
+    CTIAFeedController(store: store, cache: cache, clock: clock).addRoutes(to: router)
+    HealthController(store: store, clock: clock).addRoutes(to: router)
+    return router
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import Logging
+import ThreatFeedCore
+import ThreatFeedStore
+
+/// `GET|HEAD /ctia/feed/{id}/view[.txt]?s=SECRET`, answered as CTIA answers it so that a gateway
+/// set up for a Threat Response feed works unchanged (reference/ctia-feeds.md §2).
+struct CTIAFeedController: Sendable {
+    let store: Store
+    let cache: FeedViewCache
+    let clock: @Sendable () -> Date
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/ctia/feed/:id/view") { request, context in
+            try await view(request, context, as: .json)
+        }
+        router.get("/ctia/feed/:id/view.txt") { request, context in
+            try await view(request, context, as: .text)
+        }
+        // Hummingbird routes HEAD separately: same checks and headers as GET, no body.
+        router.head("/ctia/feed/:id/view") { request, context in
+            try await head(request, context, as: .json)
+        }
+        router.head("/ctia/feed/:id/view.txt") { request, context in
+            try await head(request, context, as: .text)
+        }
+    }
+
+    func head(_ request: Request, _ context: AppRequestContext, as representation: FeedRepresentation) async throws -> Response {
+        do {
+            return try await view(request, context, as: representation).withoutBody()
+        } catch let error as FeedViewError {
+            return try error.response(from: request, context: context).withoutBody()
+        }
+    }
+
+    /// CTIA's check order: query (400) → feed exists (404) → lifetime (404) → secret (401) → 200.
+    func view(_ request: Request, _ context: AppRequestContext, as representation: FeedRepresentation) async throws -> Response {
+        let query = request.uri.queryParameters
+        let extra = Set(query.map { String($0.key) }).subtracting(["s"])
+        if !extra.isEmpty {
+            // CTIA would answer 400; an unknown client is better served by being ignored. Names only: values may be secrets.
+            context.logger.info("feed view: ignoring unknown query parameters", metadata: ["parameters": "\(extra.sorted())"])
+        }
+        guard let secret = query["s"].map(String.init) else { throw FeedViewError.missingSecret(representation) }
+        let feedID = Self.feedID(fromPathParameter: context.parameters.get("id") ?? "")
+        let now = clock()
+        let found = try await store.read { reader -> (Feed, Int64)? in
+            guard let feed = try reader.feed(id: feedID), let revision = try reader.revision(ofIndicator: feed.indicatorID) else {
+                return nil
+            }
+            return (feed, revision)
+        }
+        guard let (feed, revision) = found, feed.isLive(at: now) else { throw FeedViewError.notFound(representation) }
+        guard feed.secret.matches(secret) else {
+            context.logger.notice("feed view: wrong secret", metadata: ["feed": "\(feed.name)", "client": "\(context.clientAddress)"])
+            throw FeedViewError.wrongSecret(representation)
+        }
+        let view = try await cache.view(of: feed, revision: revision, as: representation, at: now)
+        var headers: HTTPFields = [
+            .contentType: representation.contentType,
+            .eTag: view.etag,
+            .cacheControl: "no-cache",
+        ]
+        if let condition = request.headers[.ifNoneMatch], ETag.matches(condition, view.etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentLength] = String(view.body.readableBytes)
+        context.logger.debug(
+            "feed view served",
+            metadata: ["feed": "\(feed.name)", "representation": "\(representation.rawValue)", "count": "\(view.count)"]
+        )
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: view.body))
+    }
+
+    /// Accepts `feed-<uuid>` or a URL-encoded long id (`https://host/ctia/feed/feed-<uuid>`), as CTIA does.
+    static func feedID(fromPathParameter parameter: String) -> String {
+        let decoded = parameter.removingPercentEncoding ?? parameter
+        return decoded.split(separator: "/").last.map(String.init) ?? decoded
+    }
+}
+
+extension Response {
+    /// The answer to HEAD: status and headers (Content-Length included) of the GET answer, no body.
+    func withoutBody() -> Response {
+        Response(status: status, headers: headers, body: .init())
+    }
+}

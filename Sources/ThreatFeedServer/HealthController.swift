@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import ThreatFeedCore
+import ThreatFeedStore
+
+/// `/health` (the process serves), `/health/ready` (the database answers), `/health/feeds` (what each feed holds).
+struct HealthController: Sendable {
+    let store: Store
+    let clock: @Sendable () -> Date
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/health") { _, _ in
+            Self.json(["status": "ok"])
+        }
+        router.get("/health/ready") { _, _ in
+            if await store.ping() { return Self.json(["status": "ready"]) }
+            return Self.json(["status": "database unavailable"], status: .serviceUnavailable)
+        }
+        router.get("/health/feeds") { _, _ in
+            try await feeds()
+        }
+    }
+
+    /// One entry per feed. Never the secret: this page is for monitoring, not for configuring gateways.
+    struct FeedHealth: Codable, Sendable {
+        var name: String
+        var id: String
+        var indicator: String
+        var output: String
+        var collection: String
+        var live: Bool
+        var observables: Int
+        var judgements: Int
+        var newestLabel: String?
+        var lifetimeStart: String?
+        var expires: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, id, indicator, output, collection, live, observables, judgements
+            case newestLabel = "newest_label"
+            case lifetimeStart = "lifetime_start"
+            case expires
+        }
+    }
+
+    func feeds() async throws -> Response {
+        let now = clock()
+        let entries = try await store.read { reader -> [FeedHealth] in
+            try reader.feeds().map { feed in
+                let statistics = try reader.statistics(ofIndicator: feed.indicatorID, at: now)
+                let indicator = try reader.indicator(id: feed.indicatorID)
+                return FeedHealth(
+                    name: feed.name.value, id: feed.id, indicator: indicator?.name.value ?? feed.indicatorID,
+                    output: feed.output.rawValue, collection: feed.collectionName, live: feed.isLive(at: now),
+                    observables: statistics.liveObservables, judgements: statistics.judgements,
+                    newestLabel: statistics.newestLabel.map { Timestamps.iso8601Micro($0.date) },
+                    lifetimeStart: feed.lifetime.map { Timestamps.iso8601Milli($0.start) },
+                    expires: feed.lifetime?.end.map(Timestamps.iso8601Milli)
+                )
+            }
+        }
+        struct Body: Codable { var feeds: [FeedHealth] }
+        return try Self.json(Body(feeds: entries))
+    }
+
+    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    static func json(_ value: [String: String], status: HTTPResponse.Status = .ok) -> Response {
+        (try? json(StatusBody(status: value["status"] ?? ""), status: status)) ?? Response(status: .internalServerError)
+    }
+
+    struct StatusBody: Codable { var status: String }
+}

@@ -1,0 +1,77 @@
+import GRDB
+
+/// The schema as an ordered list of migrations. Append; never edit a migration that has shipped.
+///
+/// Times are INTEGER microseconds since the Unix epoch, the same unit as timestamp labels,
+/// so that range checks are plain integer comparisons.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-indicators-observables-judgements-feeds") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE indicator (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL UNIQUE,
+                        title TEXT NOT NULL,
+                        description TEXT,
+                        created INTEGER NOT NULL,
+                        -- bumped by every write to this indicator's judgements: feed view caches key on it
+                        revision INTEGER NOT NULL DEFAULT 0
+                    ) STRICT;
+
+                    CREATE TABLE observable (
+                        id INTEGER PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        UNIQUE (type, value)
+                    ) STRICT;
+
+                    CREATE TABLE judgement (
+                        id INTEGER PRIMARY KEY,
+                        uuid TEXT NOT NULL,
+                        indicator_id TEXT NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+                        observable_id INTEGER NOT NULL REFERENCES observable(id),
+                        source TEXT NOT NULL,
+                        disposition INTEGER NOT NULL,
+                        confidence TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        tlp TEXT NOT NULL,
+                        priority INTEGER NOT NULL,
+                        reason TEXT,
+                        valid_start INTEGER NOT NULL,
+                        valid_end INTEGER,
+                        provenance TEXT,
+                        label INTEGER NOT NULL,
+                        created INTEGER NOT NULL,
+                        modified INTEGER NOT NULL,
+                        -- one statement per source about an observable in an indicator: re-seeing refreshes it
+                        UNIQUE (indicator_id, observable_id, source)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX judgement_label ON judgement(label);
+                    CREATE INDEX judgement_indicator_label ON judgement(indicator_id, label);
+
+                    CREATE TABLE feed (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL UNIQUE,
+                        indicator_id TEXT NOT NULL REFERENCES indicator(id),
+                        output TEXT NOT NULL,
+                        secret TEXT NOT NULL,
+                        collection_name TEXT NOT NULL UNIQUE,
+                        lifetime_start INTEGER,
+                        lifetime_end INTEGER,
+                        created INTEGER NOT NULL
+                    ) STRICT;
+
+                    -- small named values: the last label handed out survives restarts and clock steps
+                    CREATE TABLE store_state (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value INTEGER NOT NULL
+                    ) STRICT;
+                    INSERT INTO store_state (key, value) VALUES ('last_label', 0);
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import ThreatFeedCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The SQLite file that holds indicators, observables, judgements and feeds.
+///
+/// One writer and many concurrent readers (WAL, `DatabasePool`): the importer and the
+/// ETD poller write, HTTP requests read. Callers use the intention-revealing methods in
+/// the `Store+…` files and `StoreReader`, never SQL.
+public final class Store: Sendable {
+    public let path: String
+    let pool: DatabasePool
+    /// Injected so that tests can step the clock back and check that labels never do.
+    let clock: @Sendable () -> Date
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// A new directory is created mode 0700 and a new file mode 0600: indicators and
+    /// feed secrets are not for other local users.
+    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
+        self.path = path
+        self.clock = clock
+        try Store.prepareFile(at: path)
+        var configuration = Configuration()
+        // A concurrent import holds the write lock for its whole transaction; wait a while rather than fail.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = Migrations.migrator
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded { throw StoreError.newerSchema(path: path) }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    private static func prepareFile(at path: String) throws(StoreError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        if !files.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            do {
+                try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .cannotCreateDirectory(path: directory, reason: (error as NSError).localizedDescription)
+            }
+        }
+        if files.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw .notAFile(path: path) }
+            if !files.isWritableFile(atPath: path) { throw .readOnly(path: path) }
+            return
+        }
+        // Create the file ourselves so its mode is 0600 whatever the umask; SQLite gives -wal/-shm the same mode.
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            if errno == EACCES || errno == EROFS { throw .readOnly(path: directory) }
+            throw .cannotCreateDirectory(path: directory, reason: String(cString: strerror(errno)))
+        }
+        close(fd)
+    }
+
+    /// Maps SQLite failures to errors that say what to do.
+    static func translate(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? DatabaseError else { return .sqlite(path: path, detail: "\(error)") }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path)
+        case .SQLITE_READONLY, .SQLITE_PERM: return .readOnly(path: path)
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
+        case .SQLITE_CORRUPT: return .corrupt(path: path, detail: error.message ?? "corrupt")
+        case .SQLITE_CANTOPEN: return .readOnly(path: path)
+        default: return .sqlite(path: path, detail: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    // MARK: Reading and writing
+
+    /// Runs named queries on a consistent snapshot, off the caller's thread.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (StoreReader) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read { db in try body(StoreReader(db: db)) }
+        } catch {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// Synchronous read, for the command line and tests.
+    public func readNow<T>(_ body: (StoreReader) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read { db in try body(StoreReader(db: db)) }
+        } catch {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// One write transaction: everything in `body` lands, or nothing does.
+    ///
+    /// Errors thrown by `body` that are not database errors pass through unchanged, after the rollback.
+    public func writeNow<T>(_ body: (StoreWriter) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    let writer = StoreWriter(db: db, now: clock())
+                    result = try body(writer)
+                    try writer.finish()
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// Like `write`, but always rolls back: the counts are real, the file is untouched (`--dry-run`).
+    public func rehearse<T>(_ body: (StoreWriter) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    let writer = StoreWriter(db: db, now: clock())
+                    result = try body(writer)
+                    return .rollback
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// Async write for servers and pollers: runs on GRDB's writer queue, not the caller's thread.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (StoreWriter) throws -> T) async throws -> T {
+        do {
+            let now = clock
+            return try await pool.write { db in
+                let writer = StoreWriter(db: db, now: now())
+                let result = try body(writer)
+                try writer.finish()
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" or the problems SQLite found.
+    public func integrityCheck() throws(StoreError) -> [String] {
+        do {
+            return try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        } catch {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// Whether the database answers a trivial query (readiness).
+    public func ping() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+}

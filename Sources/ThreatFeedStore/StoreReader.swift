@@ -1,0 +1,221 @@
+import Foundation
+import GRDB
+import ThreatFeedCore
+
+/// Queries named for what they mean. Valid only inside the closure that received it.
+public struct StoreReader {
+    let db: Database
+
+    // MARK: Indicators
+
+    public func indicator(named name: EntityName) throws -> Indicator? {
+        try Row.fetchOne(db, sql: "SELECT * FROM indicator WHERE name = ?", arguments: [name.value]).map(Self.indicator)
+    }
+
+    public func indicator(id: String) throws -> Indicator? {
+        try Row.fetchOne(db, sql: "SELECT * FROM indicator WHERE id = ?", arguments: [id]).map(Self.indicator)
+    }
+
+    public func indicators() throws -> [Indicator] {
+        try Row.fetchAll(db, sql: "SELECT * FROM indicator ORDER BY name").map(Self.indicator)
+    }
+
+    /// Changes with every write to the indicator's judgements; rendered feed bodies are keyed on it.
+    public func revision(ofIndicator id: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT revision FROM indicator WHERE id = ?", arguments: [id])
+    }
+
+    private static func indicator(_ row: Row) -> Indicator {
+        Indicator(
+            id: row["id"], name: try! EntityName(row["name"] as String), title: row["title"],
+            description: row["description"], created: date(micros: row["created"])
+        )
+    }
+
+    // MARK: Feeds
+
+    public func feed(named name: EntityName) throws -> Feed? {
+        try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE name = ?", arguments: [name.value]).map(Self.feed)
+    }
+
+    /// By `feed-<uuid>`, the id in the view URL.
+    public func feed(id: String) throws -> Feed? {
+        try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE id = ?", arguments: [id]).map(Self.feed)
+    }
+
+    public func feed(collectionName: String) throws -> Feed? {
+        try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE collection_name = ?", arguments: [collectionName]).map(Self.feed)
+    }
+
+    public func feeds() throws -> [Feed] {
+        try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY name").map(Self.feed)
+    }
+
+    private static func feed(_ row: Row) -> Feed {
+        let start: Int64? = row["lifetime_start"]
+        let end: Int64? = row["lifetime_end"]
+        return Feed(
+            id: row["id"], name: try! EntityName(row["name"] as String), indicatorID: row["indicator_id"],
+            output: FeedOutput(rawValue: row["output"]) ?? .observables, secret: FeedSecret(row["secret"]),
+            collectionName: row["collection_name"],
+            lifetime: start.map { ValidTime(start: date(micros: $0), end: end.map { date(micros: $0) }) },
+            created: date(micros: row["created"])
+        )
+    }
+
+    // MARK: Judgements
+
+    /// The SQL condition "valid time covers :now", inclusive at both ends as CTIM's `valid-now?`.
+    private static let live = "j.valid_start <= :now AND (j.valid_end IS NULL OR j.valid_end >= :now)"
+
+    /// Live observables of an indicator, each once, in value order (bytewise, as `/view.txt` wants).
+    public func forEachLiveObservableByValue(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT DISTINCT o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
+                WHERE j.indicator_id = :indicator AND \(Self.live)
+                ORDER BY o.value, o.type
+                """,
+            arguments: ["indicator": id, "now": micros(now)]
+        )
+        while let row = try rows.next() {
+            guard let type = ObservableType(rawValue: row[0]) else { continue }
+            try body(Observable(normalisedType: type, value: row[1]))
+        }
+    }
+
+    /// Live observables of an indicator, each once, in the order they were first stored.
+    public func forEachLiveObservable(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws {
+        // The (indicator_id, observable_id, source) unique index yields rows grouped by observable: no sort needed.
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
+                WHERE j.indicator_id = :indicator AND \(Self.live)
+                GROUP BY j.observable_id ORDER BY j.observable_id
+                """,
+            arguments: ["indicator": id, "now": micros(now)]
+        )
+        while let row = try rows.next() {
+            guard let type = ObservableType(rawValue: row[0]) else { continue }
+            try body(Observable(normalisedType: type, value: row[1]))
+        }
+    }
+
+    /// Live judgements of an indicator by label, optionally only those with `after < label <= upTo`.
+    public func forEachLiveJudgement(
+        ofIndicator id: String,
+        at now: Date,
+        after: TimestampLabel? = nil,
+        upTo: TimestampLabel? = nil,
+        limit: Int? = nil,
+        _ body: (StoredJudgement) throws -> Void
+    ) throws {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT j.*, o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
+                WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
+                ORDER BY j.label LIMIT :limit
+                """,
+            arguments: [
+                "indicator": id, "now": micros(now), "after": after?.microseconds ?? Int64.min,
+                "upTo": upTo?.microseconds ?? Int64.max, "limit": limit ?? -1,
+            ]
+        )
+        while let row = try rows.next() {
+            try body(Self.storedJudgement(row))
+        }
+    }
+
+    /// Every judgement of an indicator, live or not, by label (for export).
+    public func forEachJudgement(ofIndicator id: String, _ body: (StoredJudgement) throws -> Void) throws {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT j.*, o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
+                WHERE j.indicator_id = ? ORDER BY j.label
+                """,
+            arguments: [id]
+        )
+        while let row = try rows.next() { try body(Self.storedJudgement(row)) }
+    }
+
+    private static func storedJudgement(_ row: Row) -> StoredJudgement {
+        let type = ObservableType(rawValue: row["type"]) ?? .domain
+        let provenanceText: String? = row["provenance"]
+        let endMicros: Int64? = row["valid_end"]
+        let judgement = Judgement(
+            observable: Observable(normalisedType: type, value: row["value"]),
+            disposition: Disposition(rawValue: row["disposition"]) ?? .unknown,
+            source: row["source"],
+            confidence: Confidence(rawValue: row["confidence"]) ?? .unknown,
+            severity: Severity(rawValue: row["severity"]) ?? .unknown,
+            tlp: TLP(rawValue: row["tlp"]) ?? .amber,
+            priority: row["priority"],
+            reason: row["reason"],
+            validTime: ValidTime(start: date(micros: row["valid_start"]), end: endMicros.map { date(micros: $0) }),
+            provenance: provenanceText.flatMap(Self.decodeProvenance) ?? [:]
+        )
+        return StoredJudgement(
+            id: row["uuid"],
+            label: TimestampLabel(microseconds: row["label"]),
+            indicatorID: row["indicator_id"],
+            created: date(micros: row["created"]),
+            modified: date(micros: row["modified"]),
+            judgement: judgement
+        )
+    }
+
+    private static func decodeProvenance(_ text: String) -> [String: String]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
+        return object.compactMapValues { $0 as? String }
+    }
+
+    // MARK: Statistics
+
+    /// What `/health/feeds` and `feed show` report about an indicator right now.
+    public struct IndicatorStatistics: Sendable, Equatable {
+        public var liveObservables: Int
+        public var judgements: Int
+        public var newestLabel: TimestampLabel?
+    }
+
+    public func statistics(ofIndicator id: String, at now: Date) throws -> IndicatorStatistics {
+        let live = try Int.fetchOne(
+            db,
+            sql: "SELECT count(DISTINCT j.observable_id) FROM judgement j WHERE j.indicator_id = :indicator AND \(Self.live)",
+            arguments: ["indicator": id, "now": micros(now)]
+        ) ?? 0
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgement WHERE indicator_id = ?", arguments: [id]) ?? 0
+        let newest = try Int64.fetchOne(db, sql: "SELECT max(label) FROM judgement WHERE indicator_id = ?", arguments: [id])
+        return IndicatorStatistics(liveObservables: live, judgements: total, newestLabel: newest.map(TimestampLabel.init(microseconds:)))
+    }
+
+    /// The first instant after `now` at which some judgement of the indicator starts or stops being live:
+    /// a view rendered at `now` stays right until then (or until the indicator's revision changes).
+    public func nextValidityChange(ofIndicator id: String, after now: Date) throws -> Date? {
+        let value = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT min(t) FROM (
+                    SELECT min(valid_start) AS t FROM judgement WHERE indicator_id = :indicator AND valid_start > :now
+                    UNION ALL
+                    SELECT min(valid_end) + 1 AS t FROM judgement WHERE indicator_id = :indicator AND valid_end >= :now
+                )
+                """,
+            arguments: ["indicator": id, "now": micros(now)]
+        )
+        return value.map { date(micros: $0) }
+    }
+
+    /// Counts for tests and summaries.
+    public func countJudgements(ofIndicator id: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM judgement WHERE indicator_id = ?", arguments: [id]) ?? 0
+    }
+
+    public func lastLabel() throws -> TimestampLabel {
+        TimestampLabel(microseconds: try Int64.fetchOne(db, sql: "SELECT value FROM store_state WHERE key = 'last_label'") ?? 0)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import ThreatFeedCore
+
+/// What a write transaction can do. Valid only inside `Store.write`/`rehearse`.
+public final class StoreWriter {
+    let db: Database
+    /// The transaction's "now": created/modified times and the lower bound of new labels.
+    public let now: Date
+    private var labels: LabelAllocator?
+    private var touchedIndicators: Set<String> = []
+
+    init(db: Database, now: Date) {
+        self.db = db
+        self.now = now
+    }
+
+    /// Read access inside the transaction (sees the transaction's own writes).
+    public var reader: StoreReader { StoreReader(db: db) }
+
+    // MARK: Indicators
+
+    /// The indicator called `name`, created with defaults if it does not exist yet.
+    public func indicator(named name: EntityName) throws -> (indicator: Indicator, created: Bool) {
+        if let existing = try reader.indicator(named: name) { return (existing, false) }
+        let indicator = Indicator(name: name, created: now)
+        try create(indicator)
+        return (indicator, true)
+    }
+
+    public func create(_ indicator: Indicator) throws {
+        if try reader.indicator(named: indicator.name) != nil {
+            throw StoreError.duplicateName(kind: "indicator", name: indicator.name.value)
+        }
+        try db.execute(
+            sql: "INSERT INTO indicator (id, name, title, description, created) VALUES (?, ?, ?, ?, ?)",
+            arguments: [indicator.id, indicator.name.value, indicator.title, indicator.description, micros(indicator.created)]
+        )
+    }
+
+    // MARK: Feeds
+
+    public func create(_ feed: Feed) throws {
+        if try reader.feed(named: feed.name) != nil { throw StoreError.duplicateName(kind: "feed", name: feed.name.value) }
+        if try reader.feed(collectionName: feed.collectionName) != nil {
+            throw StoreError.duplicateCollectionName(feed.collectionName)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO feed (id, name, indicator_id, output, secret, collection_name, lifetime_start, lifetime_end, created)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                feed.id, feed.name.value, feed.indicatorID, feed.output.rawValue, feed.secret.reveal, feed.collectionName,
+                feed.lifetime.map { micros($0.start) }, feed.lifetime?.end.map(micros), micros(feed.created),
+            ]
+        )
+    }
+
+    /// Replaces the feed's secret with a fresh one; the old one stops working at once.
+    @discardableResult
+    public func rotateSecret(ofFeed name: EntityName) throws -> Feed {
+        guard var feed = try reader.feed(named: name) else { throw StoreError.unknownFeed(name.value) }
+        feed.secret = .generate()
+        try db.execute(sql: "UPDATE feed SET secret = ? WHERE id = ?", arguments: [feed.secret.reveal, feed.id])
+        return feed
+    }
+
+    /// Deletes the feed (not its indicator or judgements).
+    @discardableResult
+    public func deleteFeed(named name: EntityName) throws -> Feed {
+        guard let feed = try reader.feed(named: name) else { throw StoreError.unknownFeed(name.value) }
+        try db.execute(sql: "DELETE FROM feed WHERE id = ?", arguments: [feed.id])
+        return feed
+    }
+
+    // MARK: Judgements
+
+    public enum RecordOutcome: Sendable, Equatable {
+        /// A statement the indicator did not hold.
+        case added
+        /// The same observable from the same source again: new label, new valid time, same id.
+        case refreshed
+    }
+
+    /// Records one judgement as an element of `indicatorID`, giving it the next timestamp label.
+    @discardableResult
+    public func record(_ judgement: Judgement, in indicatorID: String) throws -> RecordOutcome {
+        let label = try nextLabel()
+        touchedIndicators.insert(indicatorID)
+        let observable = judgement.observable
+        let nowMicros = micros(now)
+        let provenance: String? = judgement.provenance.isEmpty ? nil : JSONString.object(judgement.provenance)
+
+        var observableID = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM observable WHERE type = ? AND value = ?"),
+            arguments: [observable.type.rawValue, observable.value]
+        )
+        var existing: Int64?
+        if let id = observableID {
+            existing = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM judgement WHERE indicator_id = ? AND observable_id = ? AND source = ?"),
+                arguments: [indicatorID, id, judgement.source]
+            )
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO observable (type, value) VALUES (?, ?)")
+                .execute(arguments: [observable.type.rawValue, observable.value])
+            observableID = db.lastInsertedRowID
+        }
+        let start = micros(judgement.validTime.start)
+        let end = judgement.validTime.end.map(micros)
+        if let existing {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE judgement SET disposition = ?, confidence = ?, severity = ?, tlp = ?, priority = ?, reason = ?,
+                        valid_start = ?, valid_end = ?, provenance = ?, label = ?, modified = ?
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [
+                judgement.disposition.rawValue, judgement.confidence.rawValue, judgement.severity.rawValue,
+                judgement.tlp.rawValue, judgement.priority, judgement.reason, start, end, provenance,
+                label.microseconds, nowMicros, existing,
+            ])
+            return .refreshed
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO judgement (uuid, indicator_id, observable_id, source, disposition, confidence, severity, tlp,
+                    priority, reason, valid_start, valid_end, provenance, label, created, modified)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            EntityID.make("judgement"), indicatorID, observableID, judgement.source, judgement.disposition.rawValue,
+            judgement.confidence.rawValue, judgement.severity.rawValue, judgement.tlp.rawValue, judgement.priority,
+            judgement.reason, start, end, provenance, label.microseconds, nowMicros, nowMicros,
+        ])
+        return .added
+    }
+
+    private func nextLabel() throws -> TimestampLabel {
+        if labels == nil {
+            let last = try Int64.fetchOne(db, sql: "SELECT value FROM store_state WHERE key = 'last_label'") ?? 0
+            labels = LabelAllocator(last: TimestampLabel(microseconds: last))
+        }
+        return labels!.next(now: now)
+    }
+
+    /// Persists the label high-water mark and tells caches which indicators changed.
+    func finish() throws {
+        if let labels {
+            try db.execute(
+                sql: "UPDATE store_state SET value = ? WHERE key = 'last_label' AND value < ?",
+                arguments: [labels.last.microseconds, labels.last.microseconds]
+            )
+        }
+        for id in touchedIndicators {
+            try db.execute(sql: "UPDATE indicator SET revision = revision + 1 WHERE id = ?", arguments: [id])
+        }
+        touchedIndicators.removeAll()
+    }
+}
+
+func micros(_ date: Date) -> Int64 { TimestampLabel(date).microseconds }
+func date(micros value: Int64) -> Date { TimestampLabel(microseconds: value).date }

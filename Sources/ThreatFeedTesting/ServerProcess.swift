@@ -1,0 +1,61 @@
+import Foundation
+
+/// `threatfeed serve --port 0` as a child process: started, its port read from its first line, stopped with SIGTERM.
+public final class ServerProcess: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    private let stderrPipe: Pipe
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    public init(database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+        let out = Pipe()
+        let err = Pipe()
+        stderrPipe = err
+        process = try CommandRunner.start(
+            ["serve", "--db", database, "--host", "127.0.0.1", "--port", "0"] + extraArguments,
+            environment: environment, stdout: out, stderr: err
+        )
+        // The server prints "ThreatFeed listening on http://127.0.0.1:PORT …" once bound.
+        var buffer = Data()
+        let handle = out.fileHandleForReading
+        var found: Int?
+        let deadline = Date().addingTimeInterval(30)
+        while found == nil, Date() < deadline, process.isRunning || !buffer.isEmpty {
+            let chunk = handle.availableData
+            if chunk.isEmpty { if !process.isRunning { break }; continue }
+            buffer.append(chunk)
+            let text = String(decoding: buffer, as: UTF8.self)
+            if let range = text.range(of: "listening on http://127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                found = Int(digits)
+            }
+        }
+        guard let found else {
+            process.terminate()
+            let errors = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+            throw ServerProcessError(message: "server did not start: \(String(decoding: buffer, as: UTF8.self)) \(errors)")
+        }
+        port = found
+        // Keep draining stderr so the server never blocks on a full pipe.
+        err.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+    }
+
+    /// SIGTERM, then wait; returns the exit status.
+    @discardableResult
+    public func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        stderrPipe.fileHandleForReading.readabilityHandler = nil
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
+
+public struct ServerProcessError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import ThreatFeedStore
+
+/// Options every subcommand that touches the database shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("SQLite database file (env THREATFEED_DB).", valueName: "path"))
+    var db: String?
+
+    /// Flag > environment > default.
+    var databasePath: String {
+        db ?? ProcessInfo.processInfo.environment["THREATFEED_DB"] ?? "./data/threatfeed.sqlite"
+    }
+
+    /// Opens the store, turning failures into a message and exit status 1.
+    func openStore() throws -> Store {
+        try reportingErrors { try Store(path: databasePath) }
+    }
+}
+
+/// Where gateways reach this server, for the settings we print (env THREATFEED_PUBLIC_URL).
+struct PublicURLOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Address gateways use to reach this server, e.g. https://feeds.example.com (env THREATFEED_PUBLIC_URL).", valueName: "url")
+    )
+    var publicURL: String?
+
+    func resolved(defaultHost: String = "127.0.0.1", defaultPort: Int = 8080) throws -> PublicURL {
+        let text = publicURL ?? ProcessInfo.processInfo.environment["THREATFEED_PUBLIC_URL"]
+        guard let text else { return PublicURL(scheme: "http", host: defaultHost, port: defaultPort) }
+        guard let url = PublicURL(parsing: text) else {
+            throw CLIError("invalid --public-url '\(text)': expected http(s)://host[:port]")
+        }
+        return url
+    }
+}
+
+/// `scheme://host:port`, split the way the gateway's form asks for it.
+struct PublicURL: Equatable {
+    var scheme: String
+    var host: String
+    var port: Int
+
+    var usesHTTPS: Bool { scheme == "https" }
+
+    var base: String {
+        let defaultPort = usesHTTPS ? 443 : 80
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return port == defaultPort ? "\(scheme)://\(shownHost)" : "\(scheme)://\(shownHost):\(port)"
+    }
+
+    init(scheme: String, host: String, port: Int) {
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+    }
+
+    init?(parsing text: String) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+            components.path.isEmpty || components.path == "/", components.query == nil
+        else { return nil }
+        self.scheme = scheme
+        self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        self.port = components.port ?? (scheme == "https" ? 443 : 80)
+    }
+}
+
+/// A user error: printed as `error: …`, exit status 1, never a stack trace.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body`; any error becomes one line on stderr and exit status 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        Terminal.error("\(error)")
+        throw ExitCode.failure
+    }
+}
+
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        Terminal.error("\(error)")
+        throw ExitCode.failure
+    }
+}

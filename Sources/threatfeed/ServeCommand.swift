@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import ThreatFeedServer
+import ThreatFeedStore
+
+/// `threatfeed serve`: the HTTP server, stopped gracefully by SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the feeds over HTTP.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port, printed at start).") var port: Int = 8080
+    @OptionGroup var address: PublicURLOption
+    @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain HTTP on a non-loopback address.")
+    var allowInsecureHTTP = false
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            Terminal.error("invalid --log-level '\(logLevel)'")
+            throw ExitCode.failure
+        }
+        if !Self.isLoopback(host), !allowInsecureHTTP {
+            Terminal.error(
+                "refusing plain HTTP on \(host): feed secrets would cross the network in clear; listen on 127.0.0.1 behind a TLS proxy, or pass --allow-insecure-http"
+            )
+            throw ExitCode.failure
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "threatfeed")
+        let store = try global.openStore()
+        let explicitPublicURL = address.publicURL ?? ProcessInfo.processInfo.environment["THREATFEED_PUBLIC_URL"]
+        let configuration = ServerConfiguration(host: host, port: port, publicURL: explicitPublicURL)
+        let app = buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { boundPort in
+            // One plain line on stdout, so scripts (and the README's quick start) can find the port.
+            let line = "ThreatFeed listening on http://\(Self.isIPv6(host) ? "[\(host)]" : host):\(boundPort) (database \(store.path))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        })
+        let services = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await services.run()
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    static func isIPv6(_ host: String) -> Bool { host.contains(":") }
+}
