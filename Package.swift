@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // The domain: observables, judgements, feeds, labels, validation. No I/O, no dependencies.
@@ -31,16 +34,24 @@ let package = Package(
             dependencies: ["ThreatFeedCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        // Wire formats in and out (CTIA JSON/text, import files). Knows no storage.
-        .target(name: "ThreatFeedFormats", dependencies: ["ThreatFeedCore"], swiftSettings: swiftSettings),
+        // The system libxml2 (headers from libxml2-dev), seen only through ThreatFeedXML.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Untrusted XML in (libxml2 with no DTDs, no entities, no network, bounded) and escaping XML out.
+        .target(name: "ThreatFeedXML", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
+        // Wire formats in and out (CTIA JSON/text, TAXII 1.1, STIX 1.x, import files). Knows no storage.
+        .target(name: "ThreatFeedFormats", dependencies: ["ThreatFeedCore", "ThreatFeedXML"], swiftSettings: swiftSettings),
         // HTTP routes, health, feed view cache.
         .target(
             name: "ThreatFeedServer",
             dependencies: [
                 "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -74,7 +85,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ThreatFeedFormatsTests",
-            dependencies: ["ThreatFeedFormats"],
+            dependencies: ["ThreatFeedFormats", "ThreatFeedXML"],
+            // Read from the source tree by path (#filePath), not bundled.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -19,7 +19,7 @@ public struct TimestampLabel: Hashable, Sendable, Comparable, Codable, CustomStr
 
     public static func < (lhs: TimestampLabel, rhs: TimestampLabel) -> Bool { lhs.microseconds < rhs.microseconds }
 
-    public var description: String { Timestamps.iso8601Micro(date) }
+    public var description: String { Timestamps.iso8601Micro(self) }
 }
 
 /// Hands out labels: the wall clock when it moves forward, one microsecond past the

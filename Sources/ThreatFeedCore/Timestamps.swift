@@ -8,8 +8,14 @@ public enum Timestamps {
     /// `2025-03-01T00:00:00.000000Z`: full label precision.
     public static func iso8601Micro(_ date: Date) -> String { format(date, fractionDigits: 6) }
 
+    /// A label's exact text: integer arithmetic all the way, no `Double` to lose the last microsecond.
+    public static func iso8601Micro(_ label: TimestampLabel) -> String { format(micros: label.microseconds, fractionDigits: 6) }
+
     private static func format(_ date: Date, fractionDigits: Int) -> String {
-        let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        format(micros: Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down)), fractionDigits: fractionDigits)
+    }
+
+    private static func format(micros totalMicros: Int64, fractionDigits: Int) -> String {
         var seconds = totalMicros / 1_000_000
         var micros = totalMicros % 1_000_000
         if micros < 0 {

@@ -54,7 +54,7 @@ struct HealthController: Sendable {
                     name: feed.name.value, id: feed.id, indicator: indicator?.name.value ?? feed.indicatorID,
                     output: feed.output.rawValue, collection: feed.collectionName, live: feed.isLive(at: now),
                     observables: statistics.liveObservables, judgements: statistics.judgements,
-                    newestLabel: statistics.newestLabel.map { Timestamps.iso8601Micro($0.date) },
+                    newestLabel: statistics.newestLabel.map { Timestamps.iso8601Micro($0) },
                     lifetimeStart: feed.lifetime.map { Timestamps.iso8601Milli($0.start) },
                     expires: feed.lifetime?.end.map(Timestamps.iso8601Milli)
                 )

@@ -1,0 +1,123 @@
+import ThreatFeedCore
+import ThreatFeedXML
+
+/// Writes a `Poll_Response` as it goes: the header on creation, one content block per
+/// `append…` call, the closing tag on `finish()`. Take the bytes written so far with
+/// `takeBytes()` to stream a response of any size with flat memory.
+///
+/// Layout follows the schema: attributes `message_id`, `in_response_to`, `collection_name`,
+/// `result_id`?, `more`, `result_part_number`; children `Exclusive_Begin_Timestamp`?,
+/// `Inclusive_End_Timestamp`, `Record_Count`?, `Message`?, `Content_Block`*.
+public struct TAXIIPollResponseWriter: Sendable {
+    public private(set) var blockCount = 0
+    private var writer: XMLWriter
+    private var finished = false
+
+    /// - Parameters:
+    ///   - inclusiveEnd: always written: the request's end, or "now" (the newest label) when it had none,
+    ///     as the spec wants for a data feed.
+    ///   - recordCount: must be known before the blocks (the schema puts it first); nil to leave it out.
+    ///   - more/resultID/resultPartNumber: for multi-part results. Never page for the gateway
+    ///     (reference §2.4): the defaults answer in one part.
+    public init(
+        messageID: String = TAXIIMessageID.random(),
+        inResponseTo: String,
+        collectionName: String,
+        exclusiveBegin: TimestampLabel? = nil,
+        inclusiveEnd: TimestampLabel,
+        recordCount: TAXIIRecordCount? = nil,
+        more: Bool = false,
+        resultID: String? = nil,
+        resultPartNumber: Int = 1,
+        message: String? = nil,
+        indentWidth: Int = 2,
+        reservingCapacity capacity: Int = 64 * 1024
+    ) {
+        writer = XMLWriter(indentWidth: indentWidth, reservingCapacity: capacity)
+        var attributes = [("collection_name", collectionName)]
+        if let resultID { attributes.append(("result_id", resultID)) }
+        attributes.append(("more", more ? "true" : "false"))
+        attributes.append(("result_part_number", String(resultPartNumber)))
+        TAXIIMessageStart.write("Poll_Response", messageID: messageID, inResponseTo: inResponseTo, attributes: attributes, into: &writer)
+        writer.endStartTag()
+        if let exclusiveBegin { writeTimestamp("Exclusive_Begin_Timestamp", exclusiveBegin) }
+        writeTimestamp("Inclusive_End_Timestamp", inclusiveEnd)
+        if let recordCount {
+            writer.newline(depth: 1)
+            writer.element(
+                TAXIIMessageStart.qualified("Record_Count"),
+                attributes: ["partial_count": recordCount.isPartial ? "true" : "false"],
+                text: String(recordCount.count)
+            )
+        }
+        if let message {
+            writer.newline(depth: 1)
+            writer.element(TAXIIMessageStart.qualified("Message"), text: message)
+        }
+    }
+
+    /// One content block whose `Content` is one STIX package for `stored`, labelled with its label.
+    public mutating func appendContentBlock(_ stored: StoredJudgement, renderer: STIXPackageRenderer) {
+        appendContentBlock(bindingID: renderer.version.contentBinding, timestampLabel: stored.label) { writer, depth in
+            renderer.render(stored, into: &writer, depth: depth)
+        }
+    }
+
+    /// One content block whose content is XML written by `content` (one well-formed element,
+    /// which clients read as the payload), given the writer and the depth to indent at.
+    public mutating func appendContentBlock(
+        bindingID: String,
+        timestampLabel: TimestampLabel?,
+        content: (inout XMLWriter, Int) -> Void
+    ) {
+        openBlock(bindingID: bindingID)
+        writer.newline(depth: 3)
+        content(&writer, 3)
+        writer.newline(depth: 2)
+        closeBlock(timestampLabel: timestampLabel)
+    }
+
+    /// One content block whose content is text (escaped), for payloads that are not XML.
+    public mutating func appendContentBlock(bindingID: String, timestampLabel: TimestampLabel?, text: String) {
+        openBlock(bindingID: bindingID)
+        writer.text(text)
+        closeBlock(timestampLabel: timestampLabel)
+    }
+
+    /// What was written since the last call; send it and carry on appending.
+    public mutating func takeBytes() -> [UInt8] { writer.takeBytes() }
+
+    /// Closes the message and returns the bytes not yet taken. Call once, last.
+    public mutating func finish() -> [UInt8] {
+        precondition(!finished, "finish() called twice")
+        finished = true
+        writer.newline(depth: 0)
+        writer.endElement(TAXIIMessageStart.qualified("Poll_Response"))
+        return writer.takeBytes()
+    }
+
+    private mutating func writeTimestamp(_ name: String, _ label: TimestampLabel, depth: Int = 1) {
+        writer.newline(depth: depth)
+        writer.element(TAXIIMessageStart.qualified(name), text: TAXIITimestamp.string(from: label))
+    }
+
+    private mutating func openBlock(bindingID: String) {
+        precondition(!finished, "content block appended after finish()")
+        writer.newline(depth: 1)
+        writer.startElement(TAXIIMessageStart.qualified("Content_Block"))
+        writer.endStartTag()
+        writer.newline(depth: 2)
+        writer.emptyElement(TAXIIMessageStart.qualified("Content_Binding"), attributes: ["binding_id": bindingID])
+        writer.newline(depth: 2)
+        writer.startElement(TAXIIMessageStart.qualified("Content"))
+        writer.endStartTag()
+    }
+
+    private mutating func closeBlock(timestampLabel: TimestampLabel?) {
+        writer.endElement(TAXIIMessageStart.qualified("Content"))
+        if let timestampLabel { writeTimestamp("Timestamp_Label", timestampLabel, depth: 2) }
+        writer.newline(depth: 1)
+        writer.endElement(TAXIIMessageStart.qualified("Content_Block"))
+        blockCount += 1
+    }
+}

@@ -1,0 +1,160 @@
+import ThreatFeedCore
+
+/// TAXII 1.1 `TimestampLabelType`: `YYYY-MM-DDThh:mm:ss[.f{1,6}](Z|±hh:mm)`, an
+/// `xs:dateTime` that must carry a zone and at most microseconds.
+///
+/// Written always as `2026-11-23T10:00:00.123456Z`: six digits, so a label a poller echoes
+/// back as its next `Exclusive_Begin_Timestamp` is the exact label, not a rounded one.
+/// Arithmetic is on integer microseconds; `Date`'s `Double` would drift by a microsecond.
+public enum TAXIITimestamp {
+    public static func parse(_ text: String) throws(TAXIITimestampError) -> TimestampLabel {
+        var scanner = Scanner(Array(text.utf8))
+        guard let label = scanner.timestamp(), scanner.atEnd else { throw TAXIITimestampError(text: text) }
+        return label
+    }
+
+    public static func string(from label: TimestampLabel) -> String {
+        var output: [UInt8] = []
+        append(label, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends the label as `YYYY-MM-DDThh:mm:ss.ffffffZ`.
+    public static func append(_ label: TimestampLabel, to output: inout [UInt8]) {
+        let micros = label.microseconds
+        var seconds = micros / 1_000_000
+        var fraction = micros % 1_000_000
+        if fraction < 0 {
+            fraction += 1_000_000
+            seconds -= 1
+        }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civil(fromDays: days)
+        appendDigits(year, 4, &output)
+        output.append(UInt8(ascii: "-"))
+        appendDigits(month, 2, &output)
+        output.append(UInt8(ascii: "-"))
+        appendDigits(day, 2, &output)
+        output.append(UInt8(ascii: "T"))
+        appendDigits(secondOfDay / 3_600, 2, &output)
+        output.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay % 3_600 / 60, 2, &output)
+        output.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay % 60, 2, &output)
+        output.append(UInt8(ascii: "."))
+        appendDigits(fraction, 6, &output)
+        output.append(UInt8(ascii: "Z"))
+    }
+
+    private static func appendDigits(_ value: Int64, _ width: Int, _ output: inout [UInt8]) {
+        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+        var rest = value < 0 ? 0 : value  // labels before year 0 do not occur
+        var index = width - 1
+        while index >= 0 {
+            digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            index -= 1
+        }
+        output.append(contentsOf: digits)
+    }
+
+    /// Howard Hinnant's civil_from_days: exact for the proleptic Gregorian calendar.
+    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// days_from_civil, the inverse.
+    fileprivate static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    fileprivate static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    private struct Scanner {
+        let bytes: [UInt8]
+        var index = 0
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        var atEnd: Bool { index == bytes.count }
+
+        mutating func digits(_ width: Int) -> Int64? {
+            guard index + width <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[index..<(index + width)] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            index += width
+            return value
+        }
+
+        mutating func expect(_ character: Unicode.Scalar) -> Bool {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func timestamp() -> TimestampLabel? {
+            guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2), expect("T"),
+                let hour = digits(2), expect(":"), let minute = digits(2), expect(":"), let second = digits(2)
+            else { return nil }
+            guard (1...12).contains(month), (1...TAXIITimestamp.daysIn(month: month, year: year)).contains(day) else { return nil }
+            var fraction: Int64 = 0
+            if expect(".") {
+                var count = 0
+                while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                    fraction = fraction * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+                    count += 1
+                    index += 1
+                }
+                guard (1...6).contains(count) else { return nil }
+                for _ in count..<6 { fraction *= 10 }
+            }
+            // xs:dateTime allows 24:00:00 for the end of a day; no leap seconds.
+            let endOfDay = hour == 24 && minute == 0 && second == 0 && fraction == 0
+            guard hour < 24 || endOfDay, minute < 60, second < 60 else { return nil }
+            let offset: Int64
+            if expect("Z") {
+                offset = 0
+            } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                let sign: Int64 = bytes[index] == UInt8(ascii: "+") ? 1 : -1
+                index += 1
+                guard let offsetHours = digits(2), expect(":"), let offsetMinutes = digits(2), offsetMinutes < 60,
+                    offsetHours < 14 || (offsetHours == 14 && offsetMinutes == 0)
+                else { return nil }
+                offset = sign * (offsetHours * 3_600 + offsetMinutes * 60)
+            } else {
+                return nil  // TAXII requires the zone: no guessing at local time
+            }
+            let days = TAXIITimestamp.days(year: year, month: month, day: day)
+            let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
+            return TimestampLabel(microseconds: seconds * 1_000_000 + fraction)
+        }
+    }
+}
