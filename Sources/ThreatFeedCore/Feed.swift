@@ -12,6 +12,9 @@ public struct Feed: Hashable, Sendable {
     public var collectionName: String
     /// When the feed may be served; outside it the feed answers 404 as CTIA does. Nil: always.
     public var lifetime: ValidTime?
+    /// Most content blocks in one TAXII Poll_Response part; nil answers every poll in one part,
+    /// which is what the Secure Email Gateway expects (reference/taxii11-esa.md §2.4).
+    public var maxPartSize: Int?
     public var created: Date
 
     public init(
@@ -22,6 +25,7 @@ public struct Feed: Hashable, Sendable {
         secret: FeedSecret = .generate(),
         collectionName: String? = nil,
         lifetime: ValidTime? = nil,
+        maxPartSize: Int? = nil,
         created: Date
     ) {
         self.id = id
@@ -31,6 +35,7 @@ public struct Feed: Hashable, Sendable {
         self.secret = secret
         self.collectionName = collectionName ?? name.value
         self.lifetime = lifetime
+        self.maxPartSize = maxPartSize
         self.created = created
     }
 

@@ -26,6 +26,8 @@ func buildRouter(store: Store, configuration: ServerConfiguration, clock: @escap
     router.add(middleware: AccessLogMiddleware())
     let cache = FeedViewCache(store: store, idBase: configuration.publicBase)
     CTIAFeedController(store: store, cache: cache, clock: clock).addRoutes(to: router)
+    TAXIIController(store: store, configuration: configuration, credentials: CredentialVerifier(store: store), clock: clock)
+        .addRoutes(to: router)
     HealthController(store: store, clock: clock).addRoutes(to: router)
     return router
 }

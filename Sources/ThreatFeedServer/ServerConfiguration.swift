@@ -1,3 +1,5 @@
+import ThreatFeedFormats
+
 /// What the HTTP server needs to know that is not in the database.
 public struct ServerConfiguration: Sendable {
     /// Address to bind. Loopback by default: exposing plain HTTP is a decision, not an accident.
@@ -5,13 +7,30 @@ public struct ServerConfiguration: Sendable {
     /// Port to bind; 0 picks a free one (tests).
     public var port: Int
     /// The address gateways use to reach us, e.g. `https://feeds.example.com:8443`. It prefixes the
-    /// long judgement ids in judgements feeds; without it we use `http://host:port`.
+    /// long judgement ids in judgements feeds and the service addresses TAXII discovery advertises;
+    /// without it we use `http://host:port`.
     public var publicURL: String?
+    /// Largest TAXII request body accepted; larger ones get a BAD_MESSAGE status without being read further.
+    public var taxiiMaxRequestBytes: Int
+    /// The namespace STIX ids are minted in (`prefix:Indicator-<uuid>`); set your organisation's own.
+    public var stixIDNamespace: STIXIDNamespace
+    /// The producer identity named in every STIX indicator.
+    public var stixProducer: String
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        publicURL: String? = nil,
+        taxiiMaxRequestBytes: Int = 1 << 20,
+        stixIDNamespace: STIXIDNamespace = .default,
+        stixProducer: String = "ThreatFeed"
+    ) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
+        self.taxiiMaxRequestBytes = taxiiMaxRequestBytes
+        self.stixIDNamespace = stixIDNamespace
+        self.stixProducer = stixProducer
     }
 
     /// `scheme://host[:port]` without a trailing slash.
@@ -22,4 +41,7 @@ public struct ServerConfiguration: Sendable {
         let shownHost = host.contains(":") ? "[\(host)]" : host
         return "http://\(shownHost):\(port)"
     }
+
+    /// Whether gateways reach us over HTTPS (a TLS proxy in front, or TLS here): the TAXII protocol binding we advertise.
+    public var publicURLIsHTTPS: Bool { publicBase.lowercased().hasPrefix("https://") }
 }

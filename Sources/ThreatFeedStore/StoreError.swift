@@ -11,6 +11,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case newerSchema(path: String)
     case unknownIndicator(String)
     case unknownFeed(String)
+    case unknownUser(String)
     case duplicateName(kind: String, name: String)
     case duplicateCollectionName(String)
     case indicatorInUse(indicator: String, feeds: [String])
@@ -36,6 +37,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "no indicator named '\(name)'"
         case .unknownFeed(let name):
             "no feed named '\(name)'"
+        case .unknownUser(let name):
+            "no user named '\(name)'"
         case .duplicateName(let kind, let name):
             "a\(kind.first.map { "aeiou".contains($0) } == true ? "n" : "") \(kind) named '\(name)' already exists"
         case .duplicateCollectionName(let name):

@@ -59,6 +59,48 @@ public struct StoreReader {
             output: FeedOutput(rawValue: row["output"]) ?? .observables, secret: FeedSecret(row["secret"]),
             collectionName: row["collection_name"],
             lifetime: start.map { ValidTime(start: date(micros: $0), end: end.map { date(micros: $0) }) },
+            maxPartSize: row["max_part_size"],
+            created: date(micros: row["created"])
+        )
+    }
+
+    // MARK: Users and grants
+
+    public func user(named name: EntityName) throws -> User? {
+        try Row.fetchOne(db, sql: "SELECT * FROM user WHERE name = ?", arguments: [name.value]).map(Self.user)
+    }
+
+    public func users() throws -> [User] {
+        try Row.fetchAll(db, sql: "SELECT * FROM user ORDER BY name").map(Self.user)
+    }
+
+    /// The users whose Basic credentials open the feed's collection, by name.
+    public func usersGranted(feed id: String) throws -> [User] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT u.* FROM user u JOIN feed_grant g ON g.user_id = u.id WHERE g.feed_id = ? ORDER BY u.name",
+            arguments: [id]
+        ).map(Self.user)
+    }
+
+    /// The feeds a user may poll over TAXII, by name.
+    public func feedsGranted(toUser id: String) throws -> [Feed] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT f.* FROM feed f JOIN feed_grant g ON g.feed_id = f.id WHERE g.user_id = ? ORDER BY f.name",
+            arguments: [id]
+        ).map(Self.feed)
+    }
+
+    public func isGranted(feed feedID: String, toUser userID: String) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM feed_grant WHERE feed_id = ? AND user_id = ?)", arguments: [feedID, userID]
+        ) ?? false
+    }
+
+    private static func user(_ row: Row) -> User {
+        User(
+            id: row["id"], name: try! EntityName(row["name"] as String), passwordHash: row["password_hash"],
             created: date(micros: row["created"])
         )
     }
@@ -103,12 +145,14 @@ public struct StoreReader {
         }
     }
 
-    /// Live judgements of an indicator by label, optionally only those with `after < label <= upTo`.
+    /// Live judgements of an indicator by label, optionally only those with `after < label <= upTo`
+    /// (a TAXII poll window), skipping `offset` and stopping after `limit`.
     public func forEachLiveJudgement(
         ofIndicator id: String,
         at now: Date,
         after: TimestampLabel? = nil,
         upTo: TimestampLabel? = nil,
+        offset: Int = 0,
         limit: Int? = nil,
         _ body: (StoredJudgement) throws -> Void
     ) throws {
@@ -117,16 +161,33 @@ public struct StoreReader {
             sql: """
                 SELECT j.*, o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
                 WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
-                ORDER BY j.label LIMIT :limit
+                ORDER BY j.label LIMIT :limit OFFSET :offset
                 """,
             arguments: [
                 "indicator": id, "now": micros(now), "after": after?.microseconds ?? Int64.min,
-                "upTo": upTo?.microseconds ?? Int64.max, "limit": limit ?? -1,
+                "upTo": upTo?.microseconds ?? Int64.max, "limit": limit ?? -1, "offset": offset,
             ]
         )
         while let row = try rows.next() {
             try body(Self.storedJudgement(row))
         }
+    }
+
+    /// How many live judgements of an indicator have `after < label <= upTo` (a TAXII `Record_Count`).
+    public func countLiveJudgements(
+        ofIndicator id: String, at now: Date, after: TimestampLabel? = nil, upTo: TimestampLabel? = nil
+    ) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM judgement j
+                WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
+                """,
+            arguments: [
+                "indicator": id, "now": micros(now), "after": after?.microseconds ?? Int64.min,
+                "upTo": upTo?.microseconds ?? Int64.max,
+            ]
+        ) ?? 0
     }
 
     /// Every judgement of an indicator, live or not, by label (for export).

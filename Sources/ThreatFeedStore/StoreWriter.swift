@@ -47,12 +47,13 @@ public final class StoreWriter {
         }
         try db.execute(
             sql: """
-                INSERT INTO feed (id, name, indicator_id, output, secret, collection_name, lifetime_start, lifetime_end, created)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO feed (id, name, indicator_id, output, secret, collection_name, lifetime_start, lifetime_end,
+                    max_part_size, created)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 feed.id, feed.name.value, feed.indicatorID, feed.output.rawValue, feed.secret.reveal, feed.collectionName,
-                feed.lifetime.map { micros($0.start) }, feed.lifetime?.end.map(micros), micros(feed.created),
+                feed.lifetime.map { micros($0.start) }, feed.lifetime?.end.map(micros), feed.maxPartSize, micros(feed.created),
             ]
         )
     }
@@ -72,6 +73,54 @@ public final class StoreWriter {
         guard let feed = try reader.feed(named: name) else { throw StoreError.unknownFeed(name.value) }
         try db.execute(sql: "DELETE FROM feed WHERE id = ?", arguments: [feed.id])
         return feed
+    }
+
+    // MARK: Users and grants
+
+    public func create(_ user: User) throws {
+        if try reader.user(named: user.name) != nil { throw StoreError.duplicateName(kind: "user", name: user.name.value) }
+        try db.execute(
+            sql: "INSERT INTO user (id, name, password_hash, created) VALUES (?, ?, ?, ?)",
+            arguments: [user.id, user.name.value, user.passwordHash, micros(user.created)]
+        )
+    }
+
+    public func setPasswordHash(ofUser name: EntityName, to hash: String) throws {
+        guard let user = try reader.user(named: name) else { throw StoreError.unknownUser(name.value) }
+        try db.execute(sql: "UPDATE user SET password_hash = ? WHERE id = ?", arguments: [hash, user.id])
+    }
+
+    /// Removes the user and every grant it had.
+    @discardableResult
+    public func removeUser(named name: EntityName) throws -> User {
+        guard let user = try reader.user(named: name) else { throw StoreError.unknownUser(name.value) }
+        try db.execute(sql: "DELETE FROM user WHERE id = ?", arguments: [user.id])
+        return user
+    }
+
+    /// Lets `user` poll `feed` over TAXII with Basic credentials. False when it already could.
+    @discardableResult
+    public func grant(feed feedName: EntityName, toUser userName: EntityName) throws -> Bool {
+        let (feed, user) = try feedAndUser(feedName, userName)
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO feed_grant (feed_id, user_id, created) VALUES (?, ?, ?)",
+            arguments: [feed.id, user.id, micros(now)]
+        )
+        return db.changesCount > 0
+    }
+
+    /// Withdraws a grant. False when there was none.
+    @discardableResult
+    public func revoke(feed feedName: EntityName, fromUser userName: EntityName) throws -> Bool {
+        let (feed, user) = try feedAndUser(feedName, userName)
+        try db.execute(sql: "DELETE FROM feed_grant WHERE feed_id = ? AND user_id = ?", arguments: [feed.id, user.id])
+        return db.changesCount > 0
+    }
+
+    private func feedAndUser(_ feedName: EntityName, _ userName: EntityName) throws -> (Feed, User) {
+        guard let feed = try reader.feed(named: feedName) else { throw StoreError.unknownFeed(feedName.value) }
+        guard let user = try reader.user(named: userName) else { throw StoreError.unknownUser(userName.value) }
+        return (feed, user)
     }
 
     // MARK: Judgements

@@ -8,7 +8,7 @@ struct FeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feed",
         abstract: "Create and manage the feeds gateways poll.",
-        subcommands: [Create.self, List.self, Show.self, RotateSecret.self, Delete.self]
+        subcommands: [Create.self, List.self, Show.self, RotateSecret.self, Delete.self, Grant.self, Revoke.self]
     )
 
     struct Create: ParsableCommand {
@@ -23,6 +23,11 @@ struct FeedCommand: ParsableCommand {
         @Option(help: "How long the feed is served, e.g. 365d; default: no end.") var lifetime: String?
         @Option(name: .customLong("collection"), help: "TAXII collection name (default: the feed name).")
         var collection: String?
+        @Option(
+            name: .customLong("max-part-size"),
+            help: "Most content blocks per TAXII Poll_Response part (default: everything in one part, as gateways expect)."
+        )
+        var maxPartSize: Int?
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() throws {
@@ -38,18 +43,22 @@ struct FeedCommand: ParsableCommand {
                     do { return try TimeSpan(parsing: text) } catch { throw CLIError("--lifetime: \(error)") }
                 }
                 if let collection { _ = try EntityName(collection) }
+                if let maxPartSize, maxPartSize < 1 {
+                    throw CLIError("invalid --max-part-size \(maxPartSize): give at least 1, or leave it out for one part")
+                }
                 return try store.writeNow { writer in
                     let (target, created) = try writer.indicator(named: indicatorName)
                     let feed = Feed(
                         name: feedName, indicatorID: target.id, output: output, collectionName: collection,
-                        lifetime: span.map { ValidTime(start: writer.now, lasting: $0) }, created: writer.now
+                        lifetime: span.map { ValidTime(start: writer.now, lasting: $0) }, maxPartSize: maxPartSize,
+                        created: writer.now
                     )
                     try writer.create(feed)
                     return (feed, created)
                 }
             }
             if createdIndicator, !json { print("created empty indicator '\(indicator)'") }
-            try FeedPrinter(url: url).print(feed, indicatorName: indicator, json: json, statistics: nil)
+            try FeedPrinter(url: url).print(feed, indicatorName: indicator, json: json, statistics: nil, users: [])
         }
     }
 
@@ -102,14 +111,16 @@ struct FeedCommand: ParsableCommand {
             let store = try global.openStore()
             let url = try reportingErrors { try address.resolved() }
             let feedName = try reportingErrors { try EntityName(name) }
-            let (feed, indicator, statistics) = try reportingErrors { () throws -> (Feed, String, StoreReader.IndicatorStatistics) in
+            let (feed, indicator, statistics, users) = try reportingErrors {
+                () throws -> (Feed, String, StoreReader.IndicatorStatistics, [String]) in
                 try store.readNow { reader in
                     guard let feed = try reader.feed(named: feedName) else { throw StoreError.unknownFeed(name) }
                     return (feed, try reader.indicator(id: feed.indicatorID)?.name.value ?? "?",
-                            try reader.statistics(ofIndicator: feed.indicatorID, at: Date()))
+                            try reader.statistics(ofIndicator: feed.indicatorID, at: Date()),
+                            try reader.usersGranted(feed: feed.id).map(\.name.value))
                 }
             }
-            try FeedPrinter(url: url).print(feed, indicatorName: indicator, json: json, statistics: statistics)
+            try FeedPrinter(url: url).print(feed, indicatorName: indicator, json: json, statistics: statistics, users: users)
         }
     }
 
@@ -127,14 +138,15 @@ struct FeedCommand: ParsableCommand {
             let store = try global.openStore()
             let url = try reportingErrors { try address.resolved() }
             let feedName = try reportingErrors { try EntityName(name) }
-            let (feed, indicator) = try reportingErrors {
+            let (feed, indicator, users) = try reportingErrors {
                 try store.writeNow { writer in
                     let feed = try writer.rotateSecret(ofFeed: feedName)
-                    return (feed, try writer.reader.indicator(id: feed.indicatorID)?.name.value ?? "?")
+                    return (feed, try writer.reader.indicator(id: feed.indicatorID)?.name.value ?? "?",
+                            try writer.reader.usersGranted(feed: feed.id).map(\.name.value))
                 }
             }
             if !json { print("new secret for '\(name)': update the Collection Name (or URL) on every gateway that polls it") }
-            try FeedPrinter(url: url).print(feed, indicatorName: indicator, json: json, statistics: nil)
+            try FeedPrinter(url: url).print(feed, indicatorName: indicator, json: json, statistics: nil, users: users)
         }
     }
 
@@ -152,6 +164,36 @@ struct FeedCommand: ParsableCommand {
             print("deleted feed '\(feed.name)' (\(feed.id)); gateways polling it now get 404")
         }
     }
+
+    struct Grant: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let a user poll a feed's TAXII collection with its Basic credentials."
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Feed name.") var feed: String
+        @Argument(help: "User name (see 'threatfeed user add').") var user: String
+
+        func run() throws {
+            let store = try global.openStore()
+            let (feedName, userName) = try reportingErrors { (try EntityName(feed), try EntityName(user)) }
+            let added = try reportingErrors { try store.writeNow { try $0.grant(feed: feedName, toUser: userName) } }
+            print(added ? "granted feed '\(feed)' to user '\(user)'" : "user '\(user)' could already poll feed '\(feed)'")
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Withdraw a user's access to a feed's TAXII collection.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Feed name.") var feed: String
+        @Argument(help: "User name.") var user: String
+
+        func run() throws {
+            let store = try global.openStore()
+            let (feedName, userName) = try reportingErrors { (try EntityName(feed), try EntityName(user)) }
+            let removed = try reportingErrors { try store.writeNow { try $0.revoke(feed: feedName, fromUser: userName) } }
+            print(removed ? "revoked feed '\(feed)' from user '\(user)'" : "user '\(user)' had no grant on feed '\(feed)'")
+        }
+    }
 }
 
 /// Prints a feed the way an administrator needs it: the values for the gateway's "Add Source" form.
@@ -162,7 +204,7 @@ struct FeedPrinter {
         "\(url.base)/ctia/feed/\(feed.id)/view\(text ? ".txt" : "")?s=\(feed.secret.reveal)"
     }
 
-    func print(_ feed: Feed, indicatorName: String, json: Bool, statistics: StoreReader.IndicatorStatistics?) throws {
+    func print(_ feed: Feed, indicatorName: String, json: Bool, statistics: StoreReader.IndicatorStatistics?, users: [String]) throws {
         if json {
             var object = FeedPrinter.summary(feed, indicatorName: indicatorName, statistics: statistics, now: Date())
             object["secret"] = feed.secret.reveal
@@ -172,6 +214,12 @@ struct FeedPrinter {
                 "hostname": url.host, "polling_path": "/ctia/feed/\(feed.id)/view", "collection_name": feed.secret.reveal,
                 "polling_port": url.port, "use_https": url.usesHTTPS, "user_credentials": false,
             ] as [String: Any]
+            object["taxii"] = [
+                "hostname": url.host, "polling_path": "/taxii/poll", "collection_name": feed.collectionName,
+                "polling_port": url.port, "use_https": url.usesHTTPS, "user_credentials": true, "users": users,
+                "discovery_url": "\(url.base)/taxii/discovery",
+            ] as [String: Any]
+            if let size = feed.maxPartSize { object["max_part_size"] = size }
             try printJSON(object)
             return
         }
@@ -185,7 +233,7 @@ struct FeedPrinter {
         ]
         if let statistics {
             lines.append("  observables: \(statistics.liveObservables) live (\(statistics.judgements) judgements)")
-            lines.append("  newest:      \(statistics.newestLabel.map { Timestamps.iso8601Micro($0.date) } ?? "none yet")")
+            lines.append("  newest:      \(statistics.newestLabel.map { Timestamps.iso8601Micro($0) } ?? "none yet")")
         }
         lines += [
             "",
@@ -199,6 +247,14 @@ struct FeedPrinter {
             "",
             "Feed URL:  \(viewURL(feed))",
             "Text URL:  \(viewURL(feed, text: true))",
+            "",
+            "Or as a classic STIX/TAXII source (Add Source, STIX/TAXII):",
+            "  Hostname:          \(url.host)",
+            "  Polling Path:      /taxii/poll",
+            "  Collection Name:   \(feed.collectionName)",
+            "  Polling Port:      \(url.port)",
+            "  Use HTTPS:         \(url.usesHTTPS ? "Yes" : "No")",
+            "  User Credentials:  Yes — \(users.isEmpty ? "no user granted yet: threatfeed user add NAME; threatfeed feed grant \(feed.name) NAME" : "granted to \(users.joined(separator: ", "))")",
         ]
         if !url.usesHTTPS {
             lines.append("Note: plain HTTP. Gateways should poll over HTTPS in production.")
@@ -219,7 +275,7 @@ struct FeedPrinter {
         if let statistics {
             object["observables"] = statistics.liveObservables
             object["judgements"] = statistics.judgements
-            if let newest = statistics.newestLabel { object["newest_label"] = Timestamps.iso8601Micro(newest.date) }
+            if let newest = statistics.newestLabel { object["newest_label"] = Timestamps.iso8601Micro(newest) }
         }
         return object
     }

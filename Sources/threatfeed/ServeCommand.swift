@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import ThreatFeedFormats
 import ThreatFeedServer
 import ThreatFeedStore
 
@@ -18,6 +19,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain HTTP on a non-loopback address.")
     var allowInsecureHTTP = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(
+        name: .customLong("stix-id-namespace"),
+        help: ArgumentHelp(
+            "Namespace of the STIX ids we mint, PREFIX=URI, e.g. acme=https://acme.example/threatfeed (env THREATFEED_STIX_ID_NAMESPACE).",
+            valueName: "prefix=uri"
+        )
+    )
+    var stixIDNamespace: String?
+    @Option(help: "Producer name in every STIX indicator (env THREATFEED_STIX_PRODUCER).") var stixProducer: String?
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -37,8 +47,21 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "threatfeed")
         let store = try global.openStore()
-        let explicitPublicURL = address.publicURL ?? ProcessInfo.processInfo.environment["THREATFEED_PUBLIC_URL"]
-        let configuration = ServerConfiguration(host: host, port: port, publicURL: explicitPublicURL)
+        let environment = ProcessInfo.processInfo.environment
+        let explicitPublicURL = address.publicURL ?? environment["THREATFEED_PUBLIC_URL"]
+        var configuration = ServerConfiguration(host: host, port: port, publicURL: explicitPublicURL)
+        if let text = stixIDNamespace ?? environment["THREATFEED_STIX_ID_NAMESPACE"] {
+            configuration.stixIDNamespace = try reportingErrors {
+                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw CLIError("invalid --stix-id-namespace '\(text)': expected PREFIX=URI") }
+                do { return try STIXIDNamespace(prefix: parts[0], uri: parts[1]) } catch {
+                    throw CLIError("invalid --stix-id-namespace '\(text)': \(error)")
+                }
+            }
+        }
+        if let producer = stixProducer ?? environment["THREATFEED_STIX_PRODUCER"], !producer.isEmpty {
+            configuration.stixProducer = producer
+        }
         let app = buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { boundPort in
             // One plain line on stdout, so scripts (and the README's quick start) can find the port.
             let line = "ThreatFeed listening on http://\(Self.isIPv6(host) ? "[\(host)]" : host):\(boundPort) (database \(store.path))\n"

@@ -72,6 +72,31 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v2-users-grants-taxii-parts") { db in
+            try db.execute(
+                sql: """
+                    -- TAXII pollers' accounts; only bcrypt hashes are kept
+                    CREATE TABLE user (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL UNIQUE,
+                        password_hash TEXT NOT NULL,
+                        created INTEGER NOT NULL
+                    ) STRICT;
+
+                    -- which user may poll which feed's collection with Basic credentials
+                    CREATE TABLE feed_grant (
+                        feed_id TEXT NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
+                        user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                        created INTEGER NOT NULL,
+                        PRIMARY KEY (feed_id, user_id)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX feed_grant_user ON feed_grant(user_id);
+
+                    -- blocks per TAXII Poll_Response part; NULL answers in one part
+                    ALTER TABLE feed ADD COLUMN max_part_size INTEGER;
+                    """
+            )
+        }
         return migrator
     }
 }

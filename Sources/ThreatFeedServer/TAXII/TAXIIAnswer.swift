@@ -1,0 +1,25 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ThreatFeedFormats
+
+/// TAXII answers over HTTP: always 200 with the binding headers (reference/taxii11-esa.md §2.2), whatever the status.
+enum TAXIIAnswer {
+    static func headers(https: Bool) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in TAXII11.responseHeaders(https: https) {
+            if let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        return fields
+    }
+
+    static func message(_ bytes: [UInt8], https: Bool) -> Response {
+        var headers = headers(https: https)
+        headers[.contentLength] = String(bytes.count)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func status(_ status: TAXIIStatusMessage, https: Bool) -> Response {
+        message(status.xml(), https: https)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ThreatFeedCore
+import ThreatFeedFormats
+import ThreatFeedStore
+import ThreatFeedXML
+
+/// The TAXII 1.1 services: discovery, collection management and poll, at `/taxii/…` and at the
+/// `/services/…` paths OpenTAXII and MISP use, plus `POST /ctia/feed/{id}/view` for a gateway that
+/// polls the Threat-Response path with TAXII.
+///
+/// Every path answers every message type (reference §2.2): a client that posts its Poll_Request to
+/// the discovery address still gets its blocks. Errors are Status_Messages with HTTP 200.
+struct TAXIIController: Sendable {
+    let store: Store
+    let configuration: ServerConfiguration
+    let credentials: CredentialVerifier
+    let polls: TAXIIPollService
+    let clock: @Sendable () -> Date
+
+    static let discoveryPath = "/taxii/discovery"
+    static let collectionManagementPath = "/taxii/collection-management"
+    static let pollPath = "/taxii/poll"
+    static let paths = [
+        discoveryPath, collectionManagementPath, pollPath,
+        "/services/discovery", "/services/collection-management", "/services/poll",
+    ]
+
+    init(store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, clock: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.configuration = configuration
+        self.credentials = credentials
+        self.clock = clock
+        self.polls = TAXIIPollService(
+            store: store, resultSets: TAXIIResultSets(), idNamespace: configuration.stixIDNamespace,
+            producer: configuration.stixProducer, https: configuration.publicURLIsHTTPS
+        )
+    }
+
+    private var https: Bool { configuration.publicURLIsHTTPS }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        for path in Self.paths {
+            router.post(RouterPath(path)) { request, context in
+                try await answer(request, context, feedID: nil)
+            }
+            // TAXII is POST only; say so as OpenTAXII does.
+            router.get(RouterPath(path)) { _, _ in
+                Response(status: .methodNotAllowed, headers: [.allow: "POST"])
+            }
+        }
+        router.post("/ctia/feed/:id/view") { request, context in
+            let feedID = CTIAFeedController.feedID(fromPathParameter: context.parameters.get("id") ?? "")
+            return try await answer(request, context, feedID: feedID)
+        }
+    }
+
+    /// Reads, authenticates and dispatches one TAXII message.
+    func answer(_ request: Request, _ context: AppRequestContext, feedID: String?) async throws -> Response {
+        let limit = configuration.taxiiMaxRequestBytes
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch {
+            context.logger.notice("taxii: request body over the limit", metadata: ["limit": "\(limit)"])
+            return TAXIIAnswer.status(
+                .badMessage("The request body is larger than \(limit) bytes", inResponseTo: TAXIIMessageID.unknownRequest), https: https)
+        }
+        let message: TAXIIRequest
+        do {
+            message = try TAXIIRequest.parse(Array(buffer: body), limits: XMLLimits(maxBytes: limit))
+        } catch {
+            context.logger.notice("taxii: request refused", metadata: ["reason": "\(error.kind)"])
+            return TAXIIAnswer.status(.rejecting(error), https: https)
+        }
+        var user: User?
+        if let authorization = request.headers[.authorization] {
+            guard let given = BasicCredentials(authorization: authorization) else {
+                return TAXIIAnswer.status(
+                    .unauthorized(inResponseTo: message.messageID, message: "Only HTTP Basic credentials are accepted"), https: https)
+            }
+            guard let known = try await credentials.authenticate(given) else {
+                // The name is the client's own input and not secret; the password never leaves this function.
+                context.logger.notice("taxii: wrong credentials", metadata: ["user": "\(given.user.prefix(64))"])
+                return TAXIIAnswer.status(
+                    .unauthorized(inResponseTo: message.messageID, message: "Wrong user name or password"), https: https)
+            }
+            user = known
+        }
+        let now = clock()
+        switch message {
+        case .discovery(let discovery):
+            return TAXIIAnswer.message(discoveryResponse(inResponseTo: discovery.messageID).xml(), https: https)
+        case .collectionInformation(let information):
+            let collections = try await collections(for: user, now: now)
+            return TAXIIAnswer.message(
+                TAXIICollectionInformationResponse(inResponseTo: information.messageID, collections: collections).xml(), https: https)
+        case .poll(let poll):
+            return try await withFeed(poll.collectionName, feedID: feedID, user: user, messageID: poll.messageID, now: now, context) { feed in
+                try await polls.poll(poll, feed: feed, now: now)
+            }
+        case .pollFulfillment(let fulfillment):
+            return try await withFeed(
+                fulfillment.collectionName, feedID: feedID, user: user, messageID: fulfillment.messageID, now: now, context
+            ) { feed in
+                try await polls.fulfil(fulfillment, feed: feed, now: now)
+            }
+        }
+    }
+
+    /// Resolves the collection and checks access, then runs `body` on the feed; logs the outcome.
+    private func withFeed(
+        _ collectionName: String, feedID: String?, user: User?, messageID: String, now: Date, _ context: AppRequestContext,
+        _ body: (Feed) async throws -> (Response, served: Int?)
+    ) async throws -> Response {
+        let access = try await store.read { reader in
+            try TAXIICollectionAccess.resolve(collectionName, feedID: feedID, user: user, now: now, reader: reader)
+        }
+        switch access {
+        case .granted(let feed):
+            let (response, served) = try await body(feed)
+            context.logger.info(
+                "taxii poll", metadata: ["feed": "\(feed.name)", "blocks": "\(served.map(String.init) ?? "-")"]
+            )
+            return response
+        case .needsCredentials:
+            context.logger.notice("taxii poll: no credentials for a collection that needs them")
+            return TAXIIAnswer.status(
+                .unauthorized(inResponseTo: messageID, message: "This collection needs HTTP Basic credentials"), https: https)
+        case .notGranted(let name):
+            context.logger.notice("taxii poll: user not granted the collection", metadata: ["user": "\(name)"])
+            return TAXIIAnswer.status(
+                .unauthorized(inResponseTo: messageID, message: "User \(name) may not poll this collection"), https: https)
+        case .notFound:
+            // The name may be a mistyped or rotated secret: echoed to its sender, never logged.
+            context.logger.notice("taxii poll: unknown collection")
+            return TAXIIAnswer.status(.notFound(item: collectionName, inResponseTo: messageID), https: https)
+        }
+    }
+
+    private var protocolBinding: String { https ? TAXII11.protocolHTTPS : TAXII11.protocolHTTP }
+
+    private func address(_ path: String) -> String { configuration.publicBase + path }
+
+    /// One instance per service, one protocol binding, the 1.1 message binding only (reference §2.6).
+    func discoveryResponse(inResponseTo: String) -> TAXIIDiscoveryResponse {
+        TAXIIDiscoveryResponse(inResponseTo: inResponseTo, services: [
+            TAXIIServiceInstance(serviceType: .discovery, protocolBinding: protocolBinding, address: address(Self.discoveryPath)),
+            TAXIIServiceInstance(
+                serviceType: .collectionManagement, protocolBinding: protocolBinding, address: address(Self.collectionManagementPath)),
+            TAXIIServiceInstance(
+                serviceType: .poll, protocolBinding: protocolBinding, address: address(Self.pollPath),
+                contentBindings: STIXVersion.contentBindings),
+        ])
+    }
+
+    /// The collections `user` may poll by name. Secret-only (Threat-Response style) feeds are never listed.
+    private func collections(for user: User?, now: Date) async throws -> [TAXIICollection] {
+        guard let user else { return [] }
+        let pollService = TAXIIServiceEndpoint(protocolBinding: protocolBinding, address: address(Self.pollPath))
+        return try await store.read { reader in
+            try reader.feedsGranted(toUser: user.id).filter { $0.isLive(at: now) }.map { feed in
+                let indicator = try reader.indicator(id: feed.indicatorID)
+                let volume = try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now)
+                return TAXIICollection(
+                    name: feed.collectionName,
+                    description: "ThreatFeed feed \(feed.name.value): live judgements of indicator \(indicator?.name.value ?? "?")",
+                    volume: volume, contentBindings: STIXVersion.contentBindings, pollingServices: [pollService]
+                )
+            }
+        }
+    }
+}

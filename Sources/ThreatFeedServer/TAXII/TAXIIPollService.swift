@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import ThreatFeedCore
+import ThreatFeedFormats
+import ThreatFeedStore
+
+/// Poll_Request and Poll_Fulfillment semantics (reference/taxii11-esa.md §2.4) over a feed's live judgements.
+struct TAXIIPollService: Sendable {
+    let store: Store
+    let resultSets: TAXIIResultSets
+    let idNamespace: STIXIDNamespace
+    let producer: String
+    let https: Bool
+
+    /// Judgements read per database transaction while streaming: bounded memory whatever the feed size.
+    static let streamChunk = 1_000
+
+    /// Everything the feed holds in the window, in one part (the default, and what gateways expect),
+    /// or the first part of a result set when the feed has a maximum part size.
+    func poll(_ request: TAXIIPollRequest, feed: Feed, now: Date) async throws -> (Response, served: Int?) {
+        let id = request.messageID
+        if let subscription = request.subscriptionID {
+            return (TAXIIAnswer.status(.init(
+                inResponseTo: id, statusType: .notFound, details: [.item(subscription)],
+                message: "Subscriptions are not supported: poll with Poll_Parameters instead"
+            ), https: https), nil)
+        }
+        let parameters = request.parameters ?? TAXIIPollParameters()
+        if parameters.query != nil {
+            return (TAXIIAnswer.status(.unsupportedQuery(inResponseTo: id), https: https), nil)
+        }
+        guard let version = Self.negotiate(parameters.contentBindings) else {
+            return (TAXIIAnswer.status(.unsupportedContent(
+                supported: STIXVersion.contentBindings, inResponseTo: id,
+                message: "This collection serves STIX 1.2 and 1.1.1 only"
+            ), https: https), nil)
+        }
+        if let begin = request.exclusiveBegin, let end = request.inclusiveEnd, begin > end {
+            return (TAXIIAnswer.status(.failure(
+                "Exclusive_Begin_Timestamp \(TAXIITimestamp.string(from: begin)) is after Inclusive_End_Timestamp \(TAXIITimestamp.string(from: end))",
+                inResponseTo: id
+            ), https: https), nil)
+        }
+        // The window ends at the request's end or at the newest label committed now, whichever is earlier: labels
+        // handed out by a write still in progress are above it, so the client's next poll (begin = this end) gets them.
+        let (end, count) = try await store.read { reader in
+            let newest = try reader.lastLabel()
+            var end = min(request.inclusiveEnd ?? newest, newest)
+            if let begin = request.exclusiveBegin, end < begin { end = begin }
+            let count = try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end)
+            return (end, count)
+        }
+        if parameters.responseType == .countOnly {
+            var writer = TAXIIPollResponseWriter(
+                inResponseTo: id, collectionName: request.collectionName, exclusiveBegin: request.exclusiveBegin,
+                inclusiveEnd: end, recordCount: TAXIIRecordCount(count)
+            )
+            return (TAXIIAnswer.message(writer.finish(), https: https), 0)
+        }
+        let renderer = STIXPackageRenderer(version: version, idNamespace: idNamespace, producerName: producer)
+        if let partSize = feed.maxPartSize, count > partSize {
+            let resultID = await resultSets.create(
+                feedID: feed.id, collectionName: request.collectionName, exclusiveBegin: request.exclusiveBegin,
+                inclusiveEnd: end, version: version, partSize: partSize
+            )
+            let part = try await self.part(1, of: resultID, feed: feed, renderer: renderer, inResponseTo: id, recordCount: count, now: now)
+            return (part.0, part.1)
+        }
+        let response = streamedResponse(
+            feed: feed, collectionName: request.collectionName, begin: request.exclusiveBegin, end: end, count: count,
+            renderer: renderer, inResponseTo: id, now: now
+        )
+        return (response, count)
+    }
+
+    /// Part N of a result set; the part after the last is an empty Poll_Response, which is how cabby learns it is done.
+    func fulfil(_ request: TAXIIPollFulfillmentRequest, feed: Feed, now: Date) async throws -> (Response, served: Int?) {
+        guard let set = await resultSets.get(request.resultID), set.feedID == feed.id, request.resultPartNumber >= 1 else {
+            return (TAXIIAnswer.status(.notFound(
+                item: request.resultID, inResponseTo: request.messageID,
+                message: "No such result set for this collection (they are kept for an hour): poll again"
+            ), https: https), nil)
+        }
+        let renderer = STIXPackageRenderer(version: set.version, idNamespace: idNamespace, producerName: producer)
+        return try await part(request.resultPartNumber, of: request.resultID, feed: feed, renderer: renderer,
+                              inResponseTo: request.messageID, recordCount: nil, now: now)
+    }
+
+    private func part(
+        _ number: Int, of resultID: String, feed: Feed, renderer: STIXPackageRenderer, inResponseTo: String,
+        recordCount: Int?, now: Date
+    ) async throws -> (Response, served: Int?) {
+        guard let set = await resultSets.get(resultID) else {
+            return (TAXIIAnswer.status(.notFound(item: resultID, inResponseTo: inResponseTo), https: https), nil)
+        }
+        let size = set.partSize
+        // Cut by the previous part's last label when we served it; otherwise (parts asked out of order) by offset.
+        let start: (after: TimestampLabel?, offset: Int)
+        if let known = set.partEnds[number - 1] {
+            start = (known, 0)
+        } else {
+            start = (set.exclusiveBegin, (number - 1) * size)
+        }
+        let blocks = try await store.read { reader in
+            var blocks: [StoredJudgement] = []
+            try reader.forEachLiveJudgement(
+                ofIndicator: feed.indicatorID, at: now, after: start.after, upTo: set.inclusiveEnd, offset: start.offset,
+                limit: size + 1
+            ) { blocks.append($0) }
+            return blocks
+        }
+        let more = blocks.count > size
+        let served = blocks.prefix(size)
+        await resultSets.recordEnd(of: number, in: resultID, at: served.last?.label ?? start.after)
+        var writer = TAXIIPollResponseWriter(
+            inResponseTo: inResponseTo, collectionName: set.collectionName, exclusiveBegin: set.exclusiveBegin,
+            inclusiveEnd: set.inclusiveEnd, recordCount: recordCount.map { TAXIIRecordCount($0) }, more: more,
+            resultID: resultID, resultPartNumber: number, indentWidth: 0
+        )
+        for stored in served { writer.appendContentBlock(stored, renderer: renderer) }
+        return (TAXIIAnswer.message(writer.finish(), https: https), served.count)
+    }
+
+    /// The whole window as one Poll_Response, written as it is read: memory stays flat with the feed's size.
+    private func streamedResponse(
+        feed: Feed, collectionName: String, begin: TimestampLabel?, end: TimestampLabel, count: Int,
+        renderer: STIXPackageRenderer, inResponseTo: String, now: Date
+    ) -> Response {
+        let store = self.store
+        let indicatorID = feed.indicatorID
+        let body = ResponseBody { output in
+            var writer = TAXIIPollResponseWriter(
+                inResponseTo: inResponseTo, collectionName: collectionName, exclusiveBegin: begin, inclusiveEnd: end,
+                recordCount: TAXIIRecordCount(count), indentWidth: 0
+            )
+            var after = begin
+            while true {
+                let from = after
+                let chunk = try await store.read { reader in
+                    var chunk: [StoredJudgement] = []
+                    chunk.reserveCapacity(Self.streamChunk)
+                    try reader.forEachLiveJudgement(
+                        ofIndicator: indicatorID, at: now, after: from, upTo: end, limit: Self.streamChunk
+                    ) { chunk.append($0) }
+                    return chunk
+                }
+                for stored in chunk { writer.appendContentBlock(stored, renderer: renderer) }
+                let bytes = writer.takeBytes()
+                if !bytes.isEmpty { try await output.write(ByteBuffer(bytes: bytes)) }
+                guard chunk.count == Self.streamChunk, let last = chunk.last else { break }
+                after = last.label
+            }
+            try await output.write(ByteBuffer(bytes: writer.finish()))
+            try await output.finish(nil)
+        }
+        return Response(status: .ok, headers: TAXIIAnswer.headers(https: https), body: body)
+    }
+
+    /// The STIX version to answer in: the first requested binding we serve; none requested means STIX 1.2.
+    static func negotiate(_ requested: [TAXIIContentBinding]) -> STIXVersion? {
+        guard !requested.isEmpty else { return .v1_2 }
+        return requested.lazy.compactMap { STIXVersion(contentBinding: $0.bindingID) }.first
+    }
+}
