@@ -15,6 +15,8 @@ public func buildApplication(
     let router = buildRouter(store: store, configuration: configuration, clock: clock)
     return Application(
         router: router,
+        // A connection that sends nothing for a minute is closed: stalled uploads and idle sockets do not pile up.
+        server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThreatFeed"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

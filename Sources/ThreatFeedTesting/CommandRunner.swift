@@ -23,7 +23,14 @@ public enum CommandRunner {
 
     /// Runs `threatfeed ARGS` to completion.
     public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil) throws -> Result {
-        let process = makeProcess(arguments, environment: environment)
+        try run(program: executable, arguments, environment: environment, stdin: stdin)
+    }
+
+    /// Runs another program (curl, a Python client) to completion, the same way.
+    public static func run(
+        program: String, _ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil
+    ) throws -> Result {
+        let process = makeProcess(program, arguments, environment: environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -50,7 +57,7 @@ public enum CommandRunner {
 
     /// Starts `threatfeed ARGS` and returns the running process (stdout/stderr to the given pipes).
     public static func start(_ arguments: [String], environment: [String: String] = [:], stdout: Pipe, stderr: Pipe) throws -> Process {
-        let process = makeProcess(arguments, environment: environment)
+        let process = makeProcess(executable, arguments, environment: environment)
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
@@ -58,9 +65,9 @@ public enum CommandRunner {
         return process
     }
 
-    private static func makeProcess(_ arguments: [String], environment: [String: String]) -> Process {
+    private static func makeProcess(_ program: String, _ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "THREATFEED_DB")

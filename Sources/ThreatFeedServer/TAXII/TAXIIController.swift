@@ -60,13 +60,12 @@ struct TAXIIController: Sendable {
     /// Reads, authenticates and dispatches one TAXII message.
     func answer(_ request: Request, _ context: AppRequestContext, feedID: String?) async throws -> Response {
         let limit = configuration.taxiiMaxRequestBytes
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch {
+        guard let body = try await Self.collect(request.body, upTo: limit) else {
             context.logger.notice("taxii: request body over the limit", metadata: ["limit": "\(limit)"])
-            return TAXIIAnswer.status(
+            var answer = TAXIIAnswer.status(
                 .badMessage("The request body is larger than \(limit) bytes", inResponseTo: TAXIIMessageID.unknownRequest), https: https)
+            answer.headers[.connection] = "close"
+            return answer
         }
         let message: TAXIIRequest
         do {
@@ -108,6 +107,23 @@ struct TAXIIController: Sendable {
                 try await polls.fulfil(fulfillment, feed: feed, now: now)
             }
         }
+    }
+
+    /// The body if it fits in `limit` bytes. A larger one is read on and dropped (up to 64 × the limit) so that a
+    /// client which sends its whole body before reading, as Python's clients do, receives the BAD_MESSAGE instead
+    /// of a stalled upload; beyond that we stop reading and the idle timeout closes the connection.
+    static func collect(_ body: RequestBody, upTo limit: Int) async throws -> ByteBuffer? {
+        var collected = ByteBuffer()
+        var total = 0
+        for try await chunk in body {
+            total += chunk.readableBytes
+            if total <= limit {
+                collected.writeImmutableBuffer(chunk)
+            } else if total > limit * 64 {
+                return nil
+            }
+        }
+        return total <= limit ? collected : nil
     }
 
     /// Resolves the collection and checks access, then runs `body` on the feed; logs the outcome.

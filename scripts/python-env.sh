@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The Python clients the tests drive ThreatFeed with, in ./.venv, pinned:
+# cabby + libtaxii (the TAXII 1.1 client family the gateway's feed engine is built on),
+# python-stix (parses what we serve) and stix-validator (the STIX 1.2 XML schemas).
+# Idempotent: does nothing when the pinned set is already installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+requirements=(cabby==0.1.23 libtaxii==1.1.119 stix==1.2.0.11 stix-validator==3.0.0)
+stamp=".venv/.threatfeed-requirements"
+if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "${requirements[*]}" ]; then
+  exit 0
+fi
+echo "creating .venv with ${requirements[*]}"
+python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check "${requirements[@]}"
+echo "${requirements[*]}" > "$stamp"
