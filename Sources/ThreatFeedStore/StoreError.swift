@@ -40,7 +40,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .unknownUser(let name):
             "no user named '\(name)'"
         case .duplicateName(let kind, let name):
-            "a\(kind.first.map { "aeiou".contains($0) } == true ? "n" : "") \(kind) named '\(name)' already exists"
+            "a\(kind.first.map { "aeio".contains($0) } == true ? "n" : "") \(kind) named '\(name)' already exists"
         case .duplicateCollectionName(let name):
             "another feed already uses the collection name '\(name)'"
         case .indicatorInUse(let indicator, let feeds):

@@ -8,12 +8,13 @@ public final class ServerProcess: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    public init(database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// - Parameter port: 0 lets the server pick; give one (see `freeLoopbackPort`) when `--public-url` must name it.
+    public init(database: String, port requested: Int = 0, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         let out = Pipe()
         let err = Pipe()
         stderrPipe = err
         process = try CommandRunner.start(
-            ["serve", "--db", database, "--host", "127.0.0.1", "--port", "0"] + extraArguments,
+            ["serve", "--db", database, "--host", "127.0.0.1", "--port", String(requested)] + extraArguments,
             environment: environment, stdout: out, stderr: err
         )
         // The server prints "ThreatFeed listening on http://127.0.0.1:PORT …" once bound.
