@@ -69,7 +69,7 @@ for i in $(seq "$runs"); do
   t+=("$s"); rss+=("$(mib VmRSS)")
 done
 echo "taxii.n$n.curl_full seconds_$(minmed "${t[@]}" | sed 's/ / seconds_/') response_bytes=$bytes blocks=$n" \
-  "MiBps_best=$(python3 -c "print(round($bytes/1048576/min(${t[*]/%/,}),1))")" \
+  "MiBps_best=$(python3 -c "print(round($bytes/1048576/min([${t[*]/%/,}]),1))")" \
   "server_peak_rss_MiB=$(mib VmHWM) server_rss_after_each_MiB=$(IFS=,; echo "${rss[*]}")"
 
 # (b) the same poll end to end with cabby (Python API: no per-block printing), through discovery-less poll URI.
@@ -95,7 +95,7 @@ PY
     kib=$(echo "$line" | sed -n 's/.*client_peak_rss_MiB=\([0-9]*\).*/\1/p')
   done
   echo "taxii.n$n.cabby_full seconds_$(minmed "${t[@]}" | sed 's/ / seconds_/') blocks=$n" \
-    "blocks_per_s_best=$(python3 -c "print(round($n/min(${t[*]/%/,})))") cabby_client_peak_rss_MiB=$((kib / 1024))" \
+    "blocks_per_s_best=$(python3 -c "print(round($n/min([${t[*]/%/,}])))") cabby_client_peak_rss_MiB=$((kib / 1024))" \
     "server_peak_rss_MiB=$(mib VmHWM) server_rss_MiB=$(mib VmRSS)"
 fi
 

@@ -34,6 +34,8 @@ expect "text view served" "phish-login.example"
 expect "JSON view served" '"observables":\['
 expect "wrong secret refused" "401"
 expect "health probe" "ready:"
+expect "TAXII user added" "added user 'esa-gateway'"
+expect "TAXII poll answered" '<taxii_11:Record_Count partial_count="false">12</taxii_11:Record_Count>'
 checks=$((checks + 1)); if [ "$status" -ne 0 ]; then echo "FAILED: walk-through exited $status"; failed=$((failed + 1)); else echo "ok: walk-through exited 0"; fi
 echo "walk-through: $((checks - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
