@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Makes a development CA and a server certificate signed by it, for HTTPS on a test set-up.
 # usage: certs/make-dev-certs.sh [SAN...]   (default: localhost 127.0.0.1 ::1 and this host's name)
-# Writes into certs/dev/: ca.pem (import this one into the gateway: Network > Certificates),
-# server.pem (chain: server + CA) and server.key (mode 0600). Existing files are kept.
+# Writes into certs/dev/ (or $THREATFEED_CERTS_DIR): ca.pem (import this one into the gateway:
+# Network > Certificates), server.pem (chain: server + CA) and server.key (mode 0600).
+# Existing files are kept.
 set -euo pipefail
-dir="$(cd "$(dirname "$0")" && pwd)/dev"
+dir="${THREATFEED_CERTS_DIR:-$(cd "$(dirname "$0")" && pwd)/dev}"
 mkdir -p "$dir"; chmod 700 "$dir"
 sans=("$@"); [ ${#sans[@]} -gt 0 ] || sans=(localhost 127.0.0.1 ::1 "$(hostname -f 2>/dev/null || hostname)")
 alt=""; for s in "${sans[@]}"; do

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ThreatFeedStore
@@ -11,12 +13,14 @@ public func buildApplication(
     logger: Logger,
     clock: @escaping @Sendable () -> Date = { Date() },
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     let router = buildRouter(store: store, configuration: configuration, clock: clock)
+    // A connection that sends nothing for a minute is closed: stalled uploads and idle sockets do not pile up.
+    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
+    let server = try configuration.tls.map { files in try HTTPServerBuilder.tls(http1, tlsConfiguration: try files.serverConfiguration()) } ?? http1
     return Application(
         router: router,
-        // A connection that sends nothing for a minute is closed: stalled uploads and idle sockets do not pile up.
-        server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThreatFeed"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

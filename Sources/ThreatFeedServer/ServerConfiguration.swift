@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var stixIDNamespace: STIXIDNamespace
     /// The producer identity named in every STIX indicator.
     public var stixProducer: String
+    /// HTTPS with these files; nil serves plain HTTP (loopback, or behind a TLS proxy).
+    public var tls: TLSFiles?
 
     public init(
         host: String = "127.0.0.1",
@@ -23,7 +25,8 @@ public struct ServerConfiguration: Sendable {
         publicURL: String? = nil,
         taxiiMaxRequestBytes: Int = 1 << 20,
         stixIDNamespace: STIXIDNamespace = .default,
-        stixProducer: String = "ThreatFeed"
+        stixProducer: String = "ThreatFeed",
+        tls: TLSFiles? = nil
     ) {
         self.host = host
         self.port = port
@@ -31,6 +34,7 @@ public struct ServerConfiguration: Sendable {
         self.taxiiMaxRequestBytes = taxiiMaxRequestBytes
         self.stixIDNamespace = stixIDNamespace
         self.stixProducer = stixProducer
+        self.tls = tls
     }
 
     /// `scheme://host[:port]` without a trailing slash.
@@ -39,7 +43,7 @@ public struct ServerConfiguration: Sendable {
             return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         }
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "http://\(shownHost):\(port)"
+        return "\(tls == nil ? "http" : "https")://\(shownHost):\(port)"
     }
 
     /// Whether gateways reach us over HTTPS (a TLS proxy in front, or TLS here): the TAXII protocol binding we advertise.

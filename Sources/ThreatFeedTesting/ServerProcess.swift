@@ -6,7 +6,8 @@ public final class ServerProcess: @unchecked Sendable {
     public let port: Int
     private let stderrPipe: Pipe
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public private(set) var scheme = "http"
+    public var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// - Parameter port: 0 lets the server pick; give one (see `freeLoopbackPort`) when `--public-url` must name it.
     public init(database: String, port requested: Int = 0, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
@@ -27,9 +28,11 @@ public final class ServerProcess: @unchecked Sendable {
             if chunk.isEmpty { if !process.isRunning { break }; continue }
             buffer.append(chunk)
             let text = String(decoding: buffer, as: UTF8.self)
-            if let range = text.range(of: "listening on http://127.0.0.1:") {
-                let digits = text[range.upperBound...].prefix { $0.isNumber }
-                found = Int(digits)
+            for candidate in ["http", "https"] {
+                if let range = text.range(of: "listening on \(candidate)://127.0.0.1:") {
+                    found = Int(text[range.upperBound...].prefix { $0.isNumber })
+                    scheme = candidate
+                }
             }
         }
         guard let found else {

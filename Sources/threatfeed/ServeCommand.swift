@@ -18,6 +18,16 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var address: PublicURLOption
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain HTTP on a non-loopback address.")
     var allowInsecureHTTP = false
+    @Option(
+        name: .customLong("tls-cert"),
+        help: ArgumentHelp("PEM certificate chain (server first) for HTTPS (env THREATFEED_TLS_CERT).", valueName: "file")
+    )
+    var tlsCertificate: String?
+    @Option(
+        name: .customLong("tls-key"),
+        help: ArgumentHelp("PEM private key for HTTPS, readable only by this user (env THREATFEED_TLS_KEY).", valueName: "file")
+    )
+    var tlsKey: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
     @Option(
         name: .customLong("stix-id-namespace"),
@@ -34,9 +44,12 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.error("invalid --log-level '\(logLevel)'")
             throw ExitCode.failure
         }
-        if !Self.isLoopback(host), !allowInsecureHTTP {
+        let environment = ProcessInfo.processInfo.environment
+        let tls = try reportingErrors { try Self.tlsFiles(certificate: tlsCertificate ?? environment["THREATFEED_TLS_CERT"],
+                                                          key: tlsKey ?? environment["THREATFEED_TLS_KEY"]) }
+        if tls == nil, !Self.isLoopback(host), !allowInsecureHTTP {
             Terminal.error(
-                "refusing plain HTTP on \(host): feed secrets would cross the network in clear; listen on 127.0.0.1 behind a TLS proxy, or pass --allow-insecure-http"
+                "refusing plain HTTP on \(host): feed secrets would cross the network in clear; give --tls-cert and --tls-key, listen on 127.0.0.1 behind a TLS proxy, or pass --allow-insecure-http"
             )
             throw ExitCode.failure
         }
@@ -47,9 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "threatfeed")
         let store = try global.openStore()
-        let environment = ProcessInfo.processInfo.environment
         let explicitPublicURL = address.publicURL ?? environment["THREATFEED_PUBLIC_URL"]
-        var configuration = ServerConfiguration(host: host, port: port, publicURL: explicitPublicURL)
+        var configuration = ServerConfiguration(host: host, port: port, publicURL: explicitPublicURL, tls: tls)
         if let text = stixIDNamespace ?? environment["THREATFEED_STIX_ID_NAMESPACE"] {
             configuration.stixIDNamespace = try reportingErrors {
                 let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
@@ -62,15 +74,36 @@ struct ServeCommand: AsyncParsableCommand {
         if let producer = stixProducer ?? environment["THREATFEED_STIX_PRODUCER"], !producer.isEmpty {
             configuration.stixProducer = producer
         }
-        let app = buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { boundPort in
-            // One plain line on stdout, so scripts (and the README's quick start) can find the port.
-            let line = "ThreatFeed listening on http://\(Self.isIPv6(host) ? "[\(host)]" : host):\(boundPort) (database \(store.path))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
-        })
+        let scheme = tls == nil ? "http" : "https"
+        let app = try reportingErrors {
+            try buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { boundPort in
+                // One plain line on stdout, so scripts (and the README's quick start) can find the port.
+                let line = "ThreatFeed listening on \(scheme)://\(Self.isIPv6(host) ? "[\(host)]" : host):\(boundPort) (database \(store.path))\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            })
+        }
         let services = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await services.run()
+    }
+
+    /// Both files or neither; a key others can read is refused, as sshd refuses one.
+    static func tlsFiles(certificate: String?, key: String?) throws -> TLSFiles? {
+        switch (certificate, key) {
+        case (nil, nil): return nil
+        case (nil, _): throw CLIError("--tls-key needs --tls-cert")
+        case (_, nil): throw CLIError("--tls-cert needs --tls-key")
+        case (let certificate?, let key?):
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: key) else {
+                throw CLIError("cannot read the TLS private key \(key): no such file or no permission")
+            }
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.uint16Value ?? 0
+            if mode & 0o077 != 0 {
+                throw CLIError("the TLS private key \(key) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
+            }
+            return TLSFiles(certificateChain: certificate, privateKey: key)
+        }
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -61,8 +61,8 @@ import ThreatFeedTesting
             }
         }
 
-        func app() -> some ApplicationProtocol {
-            buildApplication(
+        func app() throws -> some ApplicationProtocol {
+            try buildApplication(
                 store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, publicURL: "https://feeds.example.test"),
                 logger: Logger(label: "test"), clock: clock.function
             )

@@ -28,7 +28,7 @@ import ThreatFeedTesting
                 try writer.create(feed)
                 return feed
             }
-            let app = buildApplication(
+            let app = try buildApplication(
                 store: store, configuration: ServerConfiguration(port: 0), logger: Logger(label: "test"), clock: clock.function
             )
             try await app.test(.ahc(.http)) { client in

@@ -67,7 +67,7 @@ struct TAXIITestServer {
     /// advertise the real one), runs `body`, stops it.
     func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let (started, signal) = AsyncStream<Int>.makeStream()
-        let app = buildApplication(
+        let app = try buildApplication(
             store: store,
             configuration: ServerConfiguration(host: "127.0.0.1", port: port, publicURL: base),
             logger: logs.logger(), clock: clock.function,

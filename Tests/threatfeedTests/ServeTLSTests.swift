@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import ThreatFeedTesting
+
+/// `serve --tls-cert/--tls-key` with a development CA from certs/make-dev-certs.sh, checked with curl.
+@Suite struct ServeTLSTests {
+    func makeCertificates(in dir: TemporaryDirectory) throws -> (ca: String, chain: String, key: String) {
+        let output = dir.file("certs")
+        let script = PythonClients.packageRoot.appendingPathComponent("certs/make-dev-certs.sh").path
+        let result = try CommandRunner.run(program: "/bin/bash", [script, "localhost", "127.0.0.1"], environment: ["THREATFEED_CERTS_DIR": output])
+        #expect(result.status == 0, "\(result.stderr)")
+        return (output + "/ca.pem", output + "/server.pem", output + "/server.key")
+    }
+
+    func curl(_ arguments: [String]) throws -> CommandRunner.Result {
+        try CommandRunner.run(program: "/usr/bin/curl", ["-sS", "--max-time", "10"] + arguments)
+    }
+
+    @Test func servesHTTPSWithTLS12OrLaterAndAdvertisesHTTPSToTAXIIClients() async throws {
+        try await withTemporaryDirectory { dir in
+            let (ca, chain, key) = try makeCertificates(in: dir)
+            let db = dir.file("t.sqlite")
+            let server = try ServerProcess(database: db, extraArguments: ["--tls-cert", chain, "--tls-key", key])
+            defer { server.stop() }
+            #expect(server.scheme == "https")
+            let health = try await onThread { try self.curl(["--cacert", ca, "\(server.baseURL)/health"]) }
+            #expect(health.stdout == #"{"status":"ok"}"#, "\(health.stderr)")
+            let untrusted = try await onThread { try self.curl(["\(server.baseURL)/health"]) }
+            #expect(untrusted.status == 60, "an unknown CA is refused by the client: \(untrusted.stderr)")
+            let old = try await onThread { try self.curl(["--cacert", ca, "--tlsv1.0", "--tls-max", "1.1", "\(server.baseURL)/health"]) }
+            #expect(old.status != 0, "TLS 1.1 and older are refused")
+            let modern = try await onThread { try self.curl(["--cacert", ca, "--tlsv1.2", "--tls-max", "1.2", "\(server.baseURL)/health"]) }
+            #expect(modern.status == 0, "\(modern.stderr)")
+            let discovery = try await onThread {
+                try self.curl([
+                    "--cacert", ca, "-X", "POST", "--data",
+                    #"<Discovery_Request xmlns="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" message_id="1"/>"#,
+                    "-D", "-", "\(server.baseURL)/taxii/discovery",
+                ])
+            }
+            #expect(discovery.stdout.contains("urn:taxii.mitre.org:protocol:https:1.0"))
+            #expect(discovery.stdout.lowercased().contains("x-taxii-protocol: urn:taxii.mitre.org:protocol:https:1.0"))
+        }
+    }
+
+    @Test func badTLSSettingsAreClearErrors() async throws {
+        try await withTemporaryDirectory { dir in
+            let (_, chain, key) = try makeCertificates(in: dir)
+            let db = dir.file("t.sqlite")
+            let onlyCert = try CommandRunner.run(["serve", "--db", db, "--port", "0", "--tls-cert", chain])
+            #expect(onlyCert.status == 1)
+            #expect(onlyCert.stderr == "error: --tls-cert needs --tls-key\n")
+
+            let open = dir.file("open.key")
+            try FileManager.default.copyItem(atPath: key, toPath: open)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: open)
+            let readable = try CommandRunner.run(["serve", "--db", db, "--port", "0", "--tls-cert", chain, "--tls-key", open])
+            #expect(readable.status == 1)
+            #expect(readable.stderr.contains("is readable by others (mode 644); chmod 600 it"))
+            #expect(!readable.stderr.contains("PRIVATE KEY"))
+
+            // A key from another pair: the start fails naming both files.
+            let otherDirectory = try TemporaryDirectory()
+            defer { otherDirectory.remove() }
+            let other = try makeCertificates(in: otherDirectory)
+            let mismatch = try CommandRunner.run(["serve", "--db", db, "--port", "0", "--tls-cert", chain, "--tls-key", other.key])
+            #expect(mismatch.status == 1)
+            #expect(mismatch.stderr.contains("does not fit the certificate"), "\(mismatch.stderr)")
+
+            let missing = try CommandRunner.run(["serve", "--db", db, "--port", "0", "--tls-cert", dir.file("none.pem"), "--tls-key", key])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("cannot read the TLS certificate chain"), "\(missing.stderr)")
+
+            // With TLS, a non-loopback address needs no --allow-insecure-http; without, it is refused.
+            let plain = try CommandRunner.run(["serve", "--db", db, "--host", "0.0.0.0", "--port", "0"])
+            #expect(plain.status == 1)
+            #expect(plain.stderr.contains("give --tls-cert and --tls-key"))
+        }
+    }
+}
