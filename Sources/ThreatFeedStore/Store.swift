@@ -34,8 +34,15 @@ public final class Store: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = Migrations.migrator
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            let (superseded, applied, complete) = try pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db), try migrator.hasCompletedMigrations(db))
+            }
             if superseded { throw StoreError.newerSchema(path: path) }
+            if !complete, !applied.isEmpty {
+                // An upgrade: keep a copy of the database as it was, in case the new version must be rolled back.
+                let copy = "\(path).before-\(migrator.migrations.last ?? "upgrade").bak"
+                try Store.backup(pool, to: copy)
+            }
             try migrator.migrate(pool)
         } catch let error as StoreError {
             throw error
@@ -81,6 +88,92 @@ public final class Store: Sendable {
         case .SQLITE_CORRUPT: return .corrupt(path: path, detail: error.message ?? "corrupt")
         case .SQLITE_CANTOPEN: return .readOnly(path: path)
         default: return .sqlite(path: path, detail: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    // MARK: Backup, restore, prune
+
+    /// A consistent copy of the whole database at `destination` (SQLite's online backup: safe while the
+    /// server reads and the importer writes). The file is created mode 0600; an existing file is replaced.
+    public func backup(to destination: String) throws(StoreError) {
+        do {
+            try Store.backup(pool, to: destination)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Store.translate(error, path: destination)
+        }
+    }
+
+    private static func backup(_ pool: DatabasePool, to destination: String) throws {
+        let temporary = destination + ".partial"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
+        let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StoreError.readOnly(path: temporary) }
+        close(fd)
+        do {
+            let target = try DatabaseQueue(path: temporary)
+            try pool.backup(to: target)
+            try target.close()
+            // Renamed into place only when complete: a crash mid-backup never leaves a half copy under the real name.
+            if rename(temporary, destination) != 0 { throw StoreError.readOnly(path: destination) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    /// What `restore` found in a backup before copying it in.
+    public struct BackupSummary: Sendable, Equatable {
+        public var indicators: Int
+        public var feeds: Int
+        public var judgements: Int
+    }
+
+    /// Checks that `source` is a sound ThreatFeed database this version can read, without changing it.
+    public static func inspectBackup(at source: String) throws(StoreError) -> BackupSummary {
+        guard FileManager.default.isReadableFile(atPath: source) else { throw .sqlite(path: source, detail: "no such file or not readable") }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: source, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                let problems = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                guard problems == ["ok"] else { throw StoreError.corrupt(path: source, detail: problems.prefix(3).joined(separator: "; ")) }
+                let migrator = Migrations.migrator
+                if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: source) }
+                guard try db.tableExists("judgement"), try db.tableExists("feed") else { throw StoreError.notADatabase(path: source) }
+                return BackupSummary(
+                    indicators: try Int.fetchOne(db, sql: "SELECT count(*) FROM indicator") ?? 0,
+                    feeds: try Int.fetchOne(db, sql: "SELECT count(*) FROM feed") ?? 0,
+                    judgements: try Int.fetchOne(db, sql: "SELECT count(*) FROM judgement") ?? 0
+                )
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw translate(error, path: source)
+        }
+    }
+
+    /// Replaces this database's content with `source`'s, through SQLite's backup API (so a server reading it
+    /// sees either the old or the new content, never a mix), then brings the schema up to date.
+    public func restore(from source: String) throws(StoreError) {
+        _ = try Store.inspectBackup(at: source)
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: source, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.backup(to: pool)
+            try Migrations.migrator.migrate(pool)
+            // Feed view caches key on indicator revisions: move every one past anything a running server cached.
+            try pool.write { db in try db.execute(sql: "UPDATE indicator SET revision = revision + 1000000000") }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Store.translate(error, path: path)
         }
     }
 

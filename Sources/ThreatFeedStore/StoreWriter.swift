@@ -186,6 +186,20 @@ public final class StoreWriter {
         return .added
     }
 
+    /// Deletes the judgements whose valid time ended before `cutoff` (retention), and the observables no
+    /// judgement refers to any more. Returns how many judgements went.
+    @discardableResult
+    public func pruneJudgements(endedBefore cutoff: Date) throws -> Int {
+        let indicators = try String.fetchAll(
+            db, sql: "SELECT DISTINCT indicator_id FROM judgement WHERE valid_end IS NOT NULL AND valid_end < ?", arguments: [micros(cutoff)]
+        )
+        try db.execute(sql: "DELETE FROM judgement WHERE valid_end IS NOT NULL AND valid_end < ?", arguments: [micros(cutoff)])
+        let removed = db.changesCount
+        try db.execute(sql: "DELETE FROM observable WHERE id NOT IN (SELECT observable_id FROM judgement)")
+        touchedIndicators.formUnion(indicators)
+        return removed
+    }
+
     private func nextLabel() throws -> TimestampLabel {
         if labels == nil {
             let last = try Int64.fetchOne(db, sql: "SELECT value FROM store_state WHERE key = 'last_label'") ?? 0

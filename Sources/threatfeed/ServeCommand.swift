@@ -82,8 +82,12 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
         }
+        let retention = try reportingErrors { try Retention.period(nil) }
         let services = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: [app, RetentionService(store: store, retention: retention, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            )
         )
         try await services.run()
     }

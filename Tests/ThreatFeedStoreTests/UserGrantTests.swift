@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import ThreatFeedCore
 import ThreatFeedTesting
@@ -57,6 +58,33 @@ import ThreatFeedTesting
             }
             let user = try #require(try store.readNow { try $0.user(named: gateway) })
             #expect(try store.readNow { try $0.feedsGranted(toUser: user.id) }.isEmpty)
+        }
+    }
+}
+
+@Suite struct MigrationBackupTests {
+    /// Opening a database written by an older version upgrades it, after keeping a copy of it as it was.
+    @Test func anUpgradeKeepsACopyOfTheOldDatabaseFirst() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.file("old.sqlite")
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v1-indicators-observables-judgements-feeds")
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO indicator (id, name, title, created) VALUES ('indicator-1', 'old', 'old', 0)")
+            }
+            try queue.close()
+            let store = try Store(path: path)
+            let copy = path + ".before-v2-users-grants-taxii-parts.bak"
+            #expect(FileManager.default.fileExists(atPath: copy))
+            let copied = try await DatabaseQueue(path: copy).read { db in
+                (try db.tableExists("user"), try String.fetchOne(db, sql: "SELECT name FROM indicator"))
+            }
+            #expect(copied.0 == false && copied.1 == "old", "the copy is the database before the upgrade")
+            #expect(try store.readNow { try $0.users() }.isEmpty, "and the database itself is upgraded")
+            // A database already up to date is opened without another copy.
+            try FileManager.default.removeItem(atPath: copy)
+            _ = try Store(path: path)
+            #expect(!FileManager.default.fileExists(atPath: copy))
         }
     }
 }

@@ -1,0 +1,29 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ThreatFeedCore
+import ThreatFeedStore
+
+/// Prunes ended judgements inside `serve`: at start, then every six hours, until the server stops.
+struct RetentionService: Service {
+    let store: Store
+    let retention: TimeSpan
+    let logger: Logger
+    var every: Duration = .seconds(6 * 3_600)
+
+    func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let cutoff = Date().addingTimeInterval(-retention.seconds)
+            do {
+                let removed = try await store.write { try $0.pruneJudgements(endedBefore: cutoff) }
+                if removed > 0 {
+                    logger.info("retention: pruned ended judgements", metadata: ["removed": "\(removed)", "retention": "\(retention)"])
+                }
+            } catch {
+                // A busy or failing database is reported and retried next time; serving goes on.
+                logger.warning("retention: prune failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
+        }
+    }
+}
