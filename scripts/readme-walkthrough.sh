@@ -18,7 +18,11 @@ mkdir -p "$work/bin"
 ln -s "$bin" "$work/bin/threatfeed"
 echo "== README walk-through (port $port)"
 status=0
-( export PATH="$work/bin:$PATH" THREATFEED_DB="$work/walkthrough.sqlite"; set -euo pipefail; source "$work/walkthrough.sh" ) \
+# The walk-through starts the server in the background: stop it with the subshell, whatever happens,
+# so that no server outlives the test run (and holds CI's output open).
+( export PATH="$work/bin:$PATH" THREATFEED_DB="$work/walkthrough.sqlite"; set -euo pipefail
+  trap 'kill $(jobs -p) 2>/dev/null || true; wait' EXIT
+  source "$work/walkthrough.sh" ) \
   > "$work/out.txt" 2>&1 || status=$?
 cat "$work/out.txt"
 checks=0; failed=0
