@@ -8,4 +8,13 @@ cd "$(dirname "$0")/.."
 ./scripts/python-env.sh
 swift build --build-tests
 swift test --skip-build
-./scripts/readme-walkthrough.sh "$(swift build --show-bin-path)/threatfeed"
+bin="$(swift build --show-bin-path)/threatfeed"
+./scripts/readme-walkthrough.sh "$bin"
+# The systemd unit, checked against the binary just built (systemd-analyze needs ExecStart to exist).
+if command -v systemd-analyze >/dev/null; then
+  unit="$(mktemp -d)/threatfeed.service"
+  sed "s#/usr/local/bin/threatfeed#$bin#" deploy/systemd/threatfeed.service > "$unit"
+  systemd-analyze verify "$unit" && echo "systemd unit: verified"
+else
+  echo "systemd unit: not verified (no systemd-analyze here)"
+fi

@@ -92,7 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await services.run()
     }
 
-    /// Both files or neither; a key others can read is refused, as sshd refuses one.
+    /// Both files or neither; a key every local user can read (or a group can change) is refused. Group read is
+    /// allowed so that root can own the key and the service's group read it (deploy/install.sh does this).
     static func tlsFiles(certificate: String?, key: String?) throws -> TLSFiles? {
         switch (certificate, key) {
         case (nil, nil): return nil
@@ -103,8 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CLIError("cannot read the TLS private key \(key): no such file or no permission")
             }
             let mode = (attributes[.posixPermissions] as? NSNumber)?.uint16Value ?? 0
-            if mode & 0o077 != 0 {
-                throw CLIError("the TLS private key \(key) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
+            if mode & 0o027 != 0 {
+                throw CLIError("the TLS private key \(key) is readable by others (mode \(String(mode, radix: 8))); chmod 600 (or 640 with the service's group) it")
             }
             return TLSFiles(certificateChain: certificate, privateKey: key)
         }

@@ -56,7 +56,7 @@ import ThreatFeedTesting
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: open)
             let readable = try CommandRunner.run(["serve", "--db", db, "--port", "0", "--tls-cert", chain, "--tls-key", open])
             #expect(readable.status == 1)
-            #expect(readable.stderr.contains("is readable by others (mode 644); chmod 600 it"))
+            #expect(readable.stderr.contains("is readable by others (mode 644); chmod 600"))
             #expect(!readable.stderr.contains("PRIVATE KEY"))
 
             // A key from another pair: the start fails naming both files.
