@@ -8,6 +8,7 @@ import Logging
 /// the query (`?s=`), so we log the path alone.
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -27,11 +28,14 @@ struct AccessLogMiddleware: RouterMiddleware {
 
     private func log(_ request: Request, _ context: Context, status: Int, start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
+        // The matched route pattern (`/ctia/feed/{id}/view`): ids and secrets never become label values.
+        let route = context.endpointPath ?? "unmatched"
+        metrics.request(route: route, method: request.method.rawValue, status: status, duration: elapsed)
         let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info(
             "request",
             metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(status)",
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "route": "\(route)", "status": "\(status)",
                 "ms": "\(String(format: "%.1f", milliseconds))", "client": "\(context.clientAddress)",
             ]
         )

@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import ServiceLifecycle
 import ThreatFeedStore
 
 /// Builds the HTTP application. `serve` and the tests call this same function.
@@ -12,9 +13,12 @@ public func buildApplication(
     configuration: ServerConfiguration,
     logger: Logger,
     clock: @escaping @Sendable () -> Date = { Date() },
+    services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let router = buildRouter(store: store, configuration: configuration, clock: clock)
+    let metrics = ServerMetrics()
+    let recorder = PollRecorder(store: store, logger: logger, metrics: metrics)
+    let router = buildRouter(store: store, configuration: configuration, metrics: metrics, recorder: recorder, clock: clock)
     // A connection that sends nothing for a minute is closed: stalled uploads and idle sockets do not pile up.
     let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
     let server = try configuration.tls.map { files in try HTTPServerBuilder.tls(http1, tlsConfiguration: try files.serverConfiguration()) } ?? http1
@@ -22,18 +26,25 @@ public func buildApplication(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThreatFeed"),
+        services: [PollRecorder.Flusher(recorder: recorder)] + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
 }
 
-func buildRouter(store: Store, configuration: ServerConfiguration, clock: @escaping @Sendable () -> Date) -> Router<AppRequestContext> {
+func buildRouter(
+    store: Store, configuration: ServerConfiguration, metrics: ServerMetrics, recorder: PollRecorder,
+    clock: @escaping @Sendable () -> Date
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: AccessLogMiddleware(metrics: metrics))
     let cache = FeedViewCache(store: store, idBase: configuration.publicBase)
-    CTIAFeedController(store: store, cache: cache, clock: clock).addRoutes(to: router)
-    TAXIIController(store: store, configuration: configuration, credentials: CredentialVerifier(store: store), clock: clock)
-        .addRoutes(to: router)
+    CTIAFeedController(store: store, cache: cache, recorder: recorder, clock: clock).addRoutes(to: router)
+    TAXIIController(
+        store: store, configuration: configuration, credentials: CredentialVerifier(store: store), recorder: recorder, clock: clock
+    ).addRoutes(to: router)
     HealthController(store: store, clock: clock).addRoutes(to: router)
+    ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
+        .addRoutes(to: router)
     return router
 }

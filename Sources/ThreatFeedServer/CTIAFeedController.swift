@@ -9,6 +9,7 @@ import ThreatFeedStore
 struct CTIAFeedController: Sendable {
     let store: Store
     let cache: FeedViewCache
+    let recorder: PollRecorder
     let clock: @Sendable () -> Date
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -37,13 +38,21 @@ struct CTIAFeedController: Sendable {
 
     /// CTIA's check order: query (400) → feed exists (404) → lifetime (404) → secret (401) → 200.
     func view(_ request: Request, _ context: AppRequestContext, as representation: FeedRepresentation) async throws -> Response {
+        let client = context.clientAddress
+        let kind: ClientPoll.Kind = representation == .json ? .ctiaJSON : .ctiaText
+        if await recorder.wantsSample(of: client) {
+            await recorder.keep(RequestSampling.sample(request, client: client, at: clock()))
+        }
         let query = request.uri.queryParameters
         let extra = Set(query.map { String($0.key) }).subtracting(["s"])
         if !extra.isEmpty {
             // CTIA would answer 400; an unknown client is better served by being ignored. Names only: values may be secrets.
             context.logger.info("feed view: ignoring unknown query parameters", metadata: ["parameters": "\(extra.sorted())"])
         }
-        guard let secret = query["s"].map(String.init) else { throw FeedViewError.missingSecret(representation) }
+        guard let secret = query["s"].map(String.init) else {
+            await recorder.record(feed: "-", client: client, kind: kind, outcome: .refused, served: nil, at: clock())
+            throw FeedViewError.missingSecret(representation)
+        }
         let feedID = Self.feedID(fromPathParameter: context.parameters.get("id") ?? "")
         let now = clock()
         let found = try await store.read { reader -> (Feed, Int64)? in
@@ -52,8 +61,12 @@ struct CTIAFeedController: Sendable {
             }
             return (feed, revision)
         }
-        guard let (feed, revision) = found, feed.isLive(at: now) else { throw FeedViewError.notFound(representation) }
+        guard let (feed, revision) = found, feed.isLive(at: now) else {
+            await recorder.record(feed: "-", client: client, kind: kind, outcome: .notFound, served: nil, at: now)
+            throw FeedViewError.notFound(representation)
+        }
         guard feed.secret.matches(secret) else {
+            await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .wrongSecret, served: nil, at: now)
             context.logger.notice("feed view: wrong secret", metadata: ["feed": "\(feed.name)", "client": "\(context.clientAddress)"])
             throw FeedViewError.wrongSecret(representation)
         }
@@ -64,8 +77,10 @@ struct CTIAFeedController: Sendable {
             .cacheControl: "no-cache",
         ]
         if let condition = request.headers[.ifNoneMatch], ETag.matches(condition, view.etag) {
+            await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .notModified, served: nil, at: now)
             return Response(status: .notModified, headers: headers)
         }
+        await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: view.count, at: now)
         headers[.contentLength] = String(view.body.readableBytes)
         context.logger.debug(
             "feed view served",

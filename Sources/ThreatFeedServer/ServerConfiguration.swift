@@ -18,6 +18,10 @@ public struct ServerConfiguration: Sendable {
     public var stixProducer: String
     /// HTTPS with these files; nil serves plain HTTP (loopback, or behind a TLS proxy).
     public var tls: TLSFiles?
+    /// Bearer token that opens `/health/clients`; nil keeps that page closed.
+    public var adminToken: String?
+    /// Bearer token for scraping `/metrics` from other hosts; nil serves it to loopback only.
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1",

@@ -1,10 +1,24 @@
 import Foundation
+import Synchronization
+
+/// The first MiB a child wrote to a pipe.
+final class LogBuffer: Sendable {
+    private let data = Mutex(Data())
+
+    func append(_ chunk: Data) { data.withLock { if $0.count < 1 << 20 { $0.append(chunk) } } }
+
+    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+}
 
 /// `threatfeed serve --port 0` as a child process: started, its port read from its first line, stopped with SIGTERM.
 public final class ServerProcess: @unchecked Sendable {
     public let process: Process
     public let port: Int
     private let stderrPipe: Pipe
+    private let log = LogBuffer()
+
+    /// What the server wrote to stderr so far (its log).
+    public var stderrText: String { log.text }
 
     public private(set) var scheme = "http"
     public var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
@@ -41,8 +55,9 @@ public final class ServerProcess: @unchecked Sendable {
             throw ServerProcessError(message: "server did not start: \(String(decoding: buffer, as: UTF8.self)) \(errors)")
         }
         port = found
-        // Keep draining stderr so the server never blocks on a full pipe.
-        err.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+        // Keep draining stderr so the server never blocks on a full pipe, keeping the first MiB for tests to read.
+        let log = self.log
+        err.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
     }
 
     /// SIGTERM, then wait; returns the exit status.

@@ -29,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var tlsKey: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(help: "Log format: text, logfmt or json (env THREATFEED_LOG_FORMAT).") var logFormat: String?
     @Option(
         name: .customLong("stix-id-namespace"),
         help: ArgumentHelp(
@@ -53,15 +54,26 @@ struct ServeCommand: AsyncParsableCommand {
             )
             throw ExitCode.failure
         }
+        let formatName = logFormat ?? ProcessInfo.processInfo.environment["THREATFEED_LOG_FORMAT"] ?? "text"
+        guard let format = StructuredLogHandler.Format(rawValue: formatName) else {
+            Terminal.error("invalid --log-format '\(formatName)': use text, logfmt or json")
+            throw ExitCode.failure
+        }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            if format == .text {
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            return StructuredLogHandler(label: label, format: format, logLevel: level)
         }
         let logger = Logger(label: "threatfeed")
         let store = try global.openStore()
         let explicitPublicURL = address.publicURL ?? environment["THREATFEED_PUBLIC_URL"]
         var configuration = ServerConfiguration(host: host, port: port, publicURL: explicitPublicURL, tls: tls)
+        // Tokens come from the environment only: on the command line every local user could read them in `ps`.
+        configuration.adminToken = environment["THREATFEED_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.metricsToken = environment["THREATFEED_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let text = stixIDNamespace ?? environment["THREATFEED_STIX_ID_NAMESPACE"] {
             configuration.stixIDNamespace = try reportingErrors {
                 let parts = text.split(separator: "=", maxSplits: 1).map(String.init)

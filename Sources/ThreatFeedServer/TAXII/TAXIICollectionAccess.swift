@@ -9,8 +9,8 @@ import ThreatFeedStore
 /// credentials of a user the feed is granted to.
 enum TAXIICollectionAccess: Sendable {
     case granted(Feed)
-    case needsCredentials
-    case notGranted(user: String)
+    case needsCredentials(Feed)
+    case notGranted(Feed, user: String)
     case notFound
 
     /// Resolves `collectionName` among all feeds, or only the feed `feedID` (for `POST /ctia/feed/{id}/view`).
@@ -32,7 +32,7 @@ enum TAXIICollectionAccess: Sendable {
         guard let feed = candidates.first(where: { $0.collectionName == collectionName }), feed.isLive(at: now) else {
             return .notFound
         }
-        guard let user else { return .needsCredentials }
-        return try reader.isGranted(feed: feed.id, toUser: user.id) ? .granted(feed) : .notGranted(user: user.name.value)
+        guard let user else { return .needsCredentials(feed) }
+        return try reader.isGranted(feed: feed.id, toUser: user.id) ? .granted(feed) : .notGranted(feed, user: user.name.value)
     }
 }

@@ -18,6 +18,7 @@ struct TAXIIController: Sendable {
     let configuration: ServerConfiguration
     let credentials: CredentialVerifier
     let polls: TAXIIPollService
+    let recorder: PollRecorder
     let clock: @Sendable () -> Date
 
     static let discoveryPath = "/taxii/discovery"
@@ -28,8 +29,12 @@ struct TAXIIController: Sendable {
         "/services/discovery", "/services/collection-management", "/services/poll",
     ]
 
-    init(store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, clock: @escaping @Sendable () -> Date) {
+    init(
+        store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, recorder: PollRecorder,
+        clock: @escaping @Sendable () -> Date
+    ) {
         self.store = store
+        self.recorder = recorder
         self.configuration = configuration
         self.credentials = credentials
         self.clock = clock
@@ -60,7 +65,13 @@ struct TAXIIController: Sendable {
     /// Reads, authenticates and dispatches one TAXII message.
     func answer(_ request: Request, _ context: AppRequestContext, feedID: String?) async throws -> Response {
         let limit = configuration.taxiiMaxRequestBytes
-        guard let body = try await Self.collect(request.body, upTo: limit) else {
+        let client = context.clientAddress
+        let collected = try await Self.collect(request.body, upTo: limit)
+        if await recorder.wantsSample(of: client) {
+            await recorder.keep(RequestSampling.sample(request, client: client, body: collected.map { Array(buffer: $0) } ?? [], at: clock()))
+        }
+        guard let body = collected else {
+            await recorder.record(feed: "-", client: client, kind: .taxii, outcome: .refused, served: nil, at: clock())
             context.logger.notice("taxii: request body over the limit", metadata: ["limit": "\(limit)"])
             var answer = TAXIIAnswer.status(
                 .badMessage("The request body is larger than \(limit) bytes", inResponseTo: TAXIIMessageID.unknownRequest), https: https)
@@ -72,6 +83,7 @@ struct TAXIIController: Sendable {
             message = try TAXIIRequest.parse(Array(buffer: body), limits: XMLLimits(maxBytes: limit))
         } catch {
             context.logger.notice("taxii: request refused", metadata: ["reason": "\(error.kind)"])
+            await recorder.record(feed: "-", client: client, kind: .taxii, outcome: .refused, served: nil, at: clock())
             return TAXIIAnswer.status(.rejecting(error), https: https)
         }
         var user: User?
@@ -83,6 +95,7 @@ struct TAXIIController: Sendable {
             guard let known = try await credentials.authenticate(given) else {
                 // The name is the client's own input and not secret; the password never leaves this function.
                 context.logger.notice("taxii: wrong credentials", metadata: ["user": "\(given.user.prefix(64))"])
+                await recorder.record(feed: "-", client: client, kind: .taxii, outcome: .unauthorized, served: nil, at: clock())
                 return TAXIIAnswer.status(
                     .unauthorized(inResponseTo: message.messageID, message: "Wrong user name or password"), https: https)
             }
@@ -134,22 +147,29 @@ struct TAXIIController: Sendable {
         let access = try await store.read { reader in
             try TAXIICollectionAccess.resolve(collectionName, feedID: feedID, user: user, now: now, reader: reader)
         }
+        let client = context.clientAddress
         switch access {
         case .granted(let feed):
             let (response, served) = try await body(feed)
+            await recorder.record(
+                feed: feed.name.value, client: client, kind: .taxii, outcome: served == nil ? .refused : .served, served: served, at: now
+            )
             context.logger.info(
                 "taxii poll", metadata: ["feed": "\(feed.name)", "blocks": "\(served.map(String.init) ?? "-")"]
             )
             return response
-        case .needsCredentials:
-            context.logger.notice("taxii poll: no credentials for a collection that needs them")
+        case .needsCredentials(let feed):
+            await recorder.record(feed: feed.name.value, client: client, kind: .taxii, outcome: .unauthorized, served: nil, at: now)
+            context.logger.notice("taxii poll: no credentials for a collection that needs them", metadata: ["feed": "\(feed.name)"])
             return TAXIIAnswer.status(
                 .unauthorized(inResponseTo: messageID, message: "This collection needs HTTP Basic credentials"), https: https)
-        case .notGranted(let name):
-            context.logger.notice("taxii poll: user not granted the collection", metadata: ["user": "\(name)"])
+        case .notGranted(let feed, let name):
+            await recorder.record(feed: feed.name.value, client: client, kind: .taxii, outcome: .unauthorized, served: nil, at: now)
+            context.logger.notice("taxii poll: user not granted the collection", metadata: ["user": "\(name)", "feed": "\(feed.name)"])
             return TAXIIAnswer.status(
                 .unauthorized(inResponseTo: messageID, message: "User \(name) may not poll this collection"), https: https)
         case .notFound:
+            await recorder.record(feed: "-", client: client, kind: .taxii, outcome: .notFound, served: nil, at: now)
             // The name may be a mistyped or rotated secret: echoed to its sender, never logged.
             context.logger.notice("taxii poll: unknown collection")
             return TAXIIAnswer.status(.notFound(item: collectionName, inResponseTo: messageID), https: https)

@@ -97,6 +97,37 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v3-client-polls") { db in
+            try db.execute(
+                sql: """
+                    -- the last poll of each feed by each client address ("is my gateway polling?")
+                    CREATE TABLE client_poll (
+                        feed TEXT NOT NULL,
+                        client TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        served INTEGER,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        polls INTEGER NOT NULL,
+                        failures INTEGER NOT NULL,
+                        PRIMARY KEY (feed, client)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- the first requests of each new client, credentials removed
+                    CREATE TABLE client_request (
+                        id INTEGER PRIMARY KEY,
+                        client TEXT NOT NULL,
+                        at INTEGER NOT NULL,
+                        method TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        headers TEXT NOT NULL,
+                        body_prefix TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX client_request_client ON client_request(client, at);
+                    """
+            )
+        }
         return migrator
     }
 }

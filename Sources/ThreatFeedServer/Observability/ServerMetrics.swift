@@ -1,0 +1,54 @@
+import Foundation
+import Prometheus
+import ThreatFeedCore
+import ThreatFeedStore
+
+/// What `GET /metrics` reports, in Prometheus text format. Each application has its own registry (no global
+/// metrics system), so tests can run several servers in one process.
+public final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+    ]
+
+    public init() {}
+
+    /// One request, by route (the matched pattern, never the raw path: ids and secrets stay out of labels).
+    func request(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            name: "threatfeed_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            name: "threatfeed_http_request_duration_seconds", labels: [("route", route)], buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// One poll of a feed by a gateway (or an attempt), by how it ended.
+    func poll(feed: String, kind: ClientPoll.Kind, outcome: ClientPoll.Outcome) {
+        registry.makeCounter(
+            name: "threatfeed_polls_total", labels: [("feed", feed), ("kind", kind.rawValue), ("outcome", outcome.rawValue)]
+        ).increment()
+    }
+
+    /// The text exposition, with feed sizes read now.
+    func render(store: Store, now: Date) async throws -> [UInt8] {
+        let sizes = try await store.read { reader in
+            try reader.feeds().map { feed in
+                (feed.name.value, try reader.statistics(ofIndicator: feed.indicatorID, at: now), feed.isLive(at: now))
+            }
+        }
+        for (name, statistics, live) in sizes {
+            registry.makeGauge(name: "threatfeed_feed_observables", labels: [("feed", name)]).set(to: Double(statistics.liveObservables))
+            registry.makeGauge(name: "threatfeed_feed_judgements", labels: [("feed", name)]).set(to: Double(statistics.judgements))
+            registry.makeGauge(name: "threatfeed_feed_live", labels: [("feed", name)]).set(to: live ? 1 : 0)
+            if let newest = statistics.newestLabel {
+                registry.makeGauge(name: "threatfeed_feed_newest_label_seconds", labels: [("feed", name)])
+                    .set(to: Double(newest.microseconds) / 1_000_000)
+            }
+        }
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
