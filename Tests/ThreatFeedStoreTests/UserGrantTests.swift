@@ -74,8 +74,11 @@ import ThreatFeedTesting
             }
             try queue.close()
             let store = try Store(path: path)
-            let copy = path + ".before-v2-users-grants-taxii-parts.bak"
-            #expect(FileManager.default.fileExists(atPath: copy))
+            // Named after the version upgraded to: `old.sqlite.before-<newest migration>.bak`.
+            let copies = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+                .filter { $0.hasPrefix("old.sqlite.before-") && $0.hasSuffix(".bak") }
+            #expect(copies.count == 1, "\(copies)")
+            let copy = dir.file(try #require(copies.first))
             let copied = try await DatabaseQueue(path: copy).read { db in
                 (try db.tableExists("user"), try String.fetchOne(db, sql: "SELECT name FROM indicator"))
             }
