@@ -32,7 +32,7 @@ struct FeedCommand: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore()
-            let url = try reportingErrors { try address.resolved() }
+            let url = try reportingErrors { try address.resolved(try global.settings()) }
             let (feed, createdIndicator) = try reportingErrors { () throws -> (Feed, Bool) in
                 let feedName = try EntityName(name)
                 let indicatorName = try EntityName(indicator)
@@ -109,7 +109,7 @@ struct FeedCommand: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore()
-            let url = try reportingErrors { try address.resolved() }
+            let url = try reportingErrors { try address.resolved(try global.settings()) }
             let feedName = try reportingErrors { try EntityName(name) }
             let (feed, indicator, statistics, users) = try reportingErrors {
                 () throws -> (Feed, String, StoreReader.IndicatorStatistics, [String]) in
@@ -136,7 +136,7 @@ struct FeedCommand: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore()
-            let url = try reportingErrors { try address.resolved() }
+            let url = try reportingErrors { try address.resolved(try global.settings()) }
             let feedName = try reportingErrors { try EntityName(name) }
             let (feed, indicator, users) = try reportingErrors {
                 try store.writeNow { writer in

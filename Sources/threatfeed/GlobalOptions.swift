@@ -6,15 +6,22 @@ import ThreatFeedStore
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("SQLite database file (env THREATFEED_DB).", valueName: "path"))
     var db: String?
+    @Option(name: .long, help: ArgumentHelp("YAML configuration file (env THREATFEED_CONFIG).", valueName: "file"))
+    var config: String?
 
-    /// Flag > environment > default.
+    /// Flag > environment > configuration file > default; a bad file is an error naming its line.
+    func settings() throws -> Settings {
+        try reportingErrors { try Settings.load(configPath: config) }
+    }
+
     var databasePath: String {
-        db ?? ProcessInfo.processInfo.environment["THREATFEED_DB"] ?? "./data/threatfeed.sqlite"
+        get throws { try settings().string(.database, flag: db) ?? "./data/threatfeed.sqlite" }
     }
 
     /// Opens the store, turning failures into a message and exit status 1.
     func openStore() throws -> Store {
-        try reportingErrors { try Store(path: databasePath) }
+        let path = try databasePath
+        return try reportingErrors { try Store(path: path) }
     }
 }
 
@@ -26,8 +33,8 @@ struct PublicURLOption: ParsableArguments {
     )
     var publicURL: String?
 
-    func resolved(defaultHost: String = "127.0.0.1", defaultPort: Int = 8080) throws -> PublicURL {
-        let text = publicURL ?? ProcessInfo.processInfo.environment["THREATFEED_PUBLIC_URL"]
+    func resolved(_ settings: Settings? = nil, defaultHost: String = "127.0.0.1", defaultPort: Int = 8080) throws -> PublicURL {
+        let text = settings?.string(.publicURL, flag: publicURL) ?? publicURL ?? ProcessInfo.processInfo.environment["THREATFEED_PUBLIC_URL"]
         guard let text else { return PublicURL(scheme: "http", host: defaultHost, port: defaultPort) }
         guard let url = PublicURL(parsing: text) else {
             throw CLIError("invalid --public-url '\(text)': expected http(s)://host[:port]")

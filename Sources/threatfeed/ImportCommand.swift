@@ -75,7 +75,7 @@ struct ImportCommand: ParsableCommand {
             }
             type = parsed
         }
-        let spanText = validFor ?? ProcessInfo.processInfo.environment["THREATFEED_IMPORT_VALID_FOR"] ?? "30d"
+        let spanText = try global.settings().string(.importValidFor, flag: validFor) ?? "30d"
         let span: TimeSpan
         do { span = try TimeSpan(parsing: spanText) } catch { throw CLIError("--valid-for: \(error)") }
         return Defaults(disposition: disposition, tlp: tlp, validFor: span, forcedType: type, format: format)

@@ -67,7 +67,7 @@ struct PruneCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        let retention = try reportingErrors { try Retention.period(olderThan) }
+        let retention = try reportingErrors { try Retention.period(olderThan, settings: try global.settings()) }
         let cutoff = Date().addingTimeInterval(-retention.seconds)
         let removed = try reportingErrors {
             dryRun
@@ -78,10 +78,10 @@ struct PruneCommand: ParsableCommand {
     }
 }
 
-/// How long ended judgements are kept: flag > THREATFEED_RETENTION > 30 days.
+/// How long ended judgements are kept: flag > THREATFEED_RETENTION > file (`retention.period`) > 30 days.
 enum Retention {
-    static func period(_ flag: String?) throws -> TimeSpan {
-        let text = flag ?? ProcessInfo.processInfo.environment["THREATFEED_RETENTION"] ?? "30d"
+    static func period(_ flag: String?, settings: Settings) throws -> TimeSpan {
+        let text = settings.string(.retention, flag: flag) ?? "30d"
         do { return try TimeSpan(parsing: text) } catch { throw CLIError("invalid retention '\(text)': \(error)") }
     }
 }

@@ -13,10 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the feeds over HTTP.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on (0: any free port, printed at start).") var port: Int = 8080
+    @Option(help: "Address to listen on (env THREATFEED_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one, printed at start (env THREATFEED_PORT; default 8080).") var port: Int?
     @OptionGroup var address: PublicURLOption
-    @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain HTTP on a non-loopback address.")
+    @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain HTTP on a non-loopback address (env THREATFEED_ALLOW_INSECURE_HTTP).")
     var allowInsecureHTTP = false
     @Option(
         name: .customLong("tls-cert"),
@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("PEM private key for HTTPS, readable only by this user (env THREATFEED_TLS_KEY).", valueName: "file")
     )
     var tlsKey: String?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (env THREATFEED_LOG_LEVEL; default info).") var logLevel: String?
     @Option(help: "Log format: text, logfmt or json (env THREATFEED_LOG_FORMAT).") var logFormat: String?
     @Option(
         name: .customLong("stix-id-namespace"),
@@ -41,22 +41,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Producer name in every STIX indicator (env THREATFEED_STIX_PRODUCER).") var stixProducer: String?
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            Terminal.error("invalid --log-level '\(logLevel)'")
-            throw ExitCode.failure
-        }
-        let environment = ProcessInfo.processInfo.environment
-        let tls = try reportingErrors { try Self.tlsFiles(certificate: tlsCertificate ?? environment["THREATFEED_TLS_CERT"],
-                                                          key: tlsKey ?? environment["THREATFEED_TLS_KEY"]) }
-        if tls == nil, !Self.isLoopback(host), !allowInsecureHTTP {
+        let settings = try global.settings()
+        var flags: [SettingKey: String] = [:]
+        flags[.host] = host
+        flags[.port] = port.map(String.init)
+        flags[.publicURL] = address.publicURL
+        flags[.tlsCertificate] = tlsCertificate
+        flags[.tlsKey] = tlsKey
+        flags[.logLevel] = logLevel
+        flags[.logFormat] = logFormat
+        flags[.stixIDNamespace] = stixIDNamespace
+        flags[.stixProducer] = stixProducer
+        if allowInsecureHTTP { flags[.allowInsecureHTTP] = "true" }
+        if let database = global.db { flags[.database] = database }
+        try reportingErrors { try settings.validateAll(flags: flags) }
+        func value(_ key: SettingKey) -> String? { settings.string(key, flag: flags[key]) }
+
+        let host = value(.host) ?? "127.0.0.1"
+        let port = value(.port).flatMap(Int.init) ?? 8080
+        let level = value(.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let format = value(.logFormat).flatMap(StructuredLogHandler.Format.init(rawValue:)) ?? .text
+        let tls = try reportingErrors { try Self.tlsFiles(certificate: value(.tlsCertificate), key: value(.tlsKey)) }
+        if tls == nil, !Self.isLoopback(host), !Settings.isTrue(value(.allowInsecureHTTP)) {
             Terminal.error(
                 "refusing plain HTTP on \(host): feed secrets would cross the network in clear; give --tls-cert and --tls-key, listen on 127.0.0.1 behind a TLS proxy, or pass --allow-insecure-http"
             )
-            throw ExitCode.failure
-        }
-        let formatName = logFormat ?? ProcessInfo.processInfo.environment["THREATFEED_LOG_FORMAT"] ?? "text"
-        guard let format = StructuredLogHandler.Format(rawValue: formatName) else {
-            Terminal.error("invalid --log-format '\(formatName)': use text, logfmt or json")
             throw ExitCode.failure
         }
         LoggingSystem.bootstrap { label in
@@ -69,23 +78,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "threatfeed")
         let store = try global.openStore()
-        let explicitPublicURL = address.publicURL ?? environment["THREATFEED_PUBLIC_URL"]
-        var configuration = ServerConfiguration(host: host, port: port, publicURL: explicitPublicURL, tls: tls)
-        // Tokens come from the environment only: on the command line every local user could read them in `ps`.
-        configuration.adminToken = environment["THREATFEED_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        configuration.metricsToken = environment["THREATFEED_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        if let text = stixIDNamespace ?? environment["THREATFEED_STIX_ID_NAMESPACE"] {
-            configuration.stixIDNamespace = try reportingErrors {
-                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw CLIError("invalid --stix-id-namespace '\(text)': expected PREFIX=URI") }
-                do { return try STIXIDNamespace(prefix: parts[0], uri: parts[1]) } catch {
-                    throw CLIError("invalid --stix-id-namespace '\(text)': \(error)")
-                }
-            }
+        var configuration = ServerConfiguration(host: host, port: port, publicURL: value(.publicURL), tls: tls)
+        // Tokens come from the environment or the file only: on the command line every local user could read them in `ps`.
+        configuration.adminToken = value(.adminToken)
+        configuration.metricsToken = value(.metricsToken)
+        if let text = value(.stixIDNamespace) {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            configuration.stixIDNamespace = try reportingErrors { try STIXIDNamespace(prefix: parts[0], uri: parts[1]) }
         }
-        if let producer = stixProducer ?? environment["THREATFEED_STIX_PRODUCER"], !producer.isEmpty {
-            configuration.stixProducer = producer
-        }
+        configuration.stixProducer = value(.stixProducer) ?? "ThreatFeed"
         let scheme = tls == nil ? "http" : "https"
         let app = try reportingErrors {
             try buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { boundPort in
@@ -94,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
         }
-        let retention = try reportingErrors { try Retention.period(nil) }
+        let retention = try reportingErrors { try Retention.period(nil, settings: settings) }
         let services = ServiceGroup(
             configuration: .init(
                 services: [app, RetentionService(store: store, retention: retention, logger: logger)],

@@ -13,7 +13,7 @@ struct ThreatFeedCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self, ImportCommand.self, ExportCommand.self, FeedCommand.self, IndicatorCommand.self,
-            UserCommand.self, ClientsCommand.self, HealthCommand.self, BackupCommand.self, RestoreCommand.self, PruneCommand.self,
+            UserCommand.self, ClientsCommand.self, ConfigCommand.self, HealthCommand.self, BackupCommand.self, RestoreCommand.self, PruneCommand.self,
         ]
     )
 }

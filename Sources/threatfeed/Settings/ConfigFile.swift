@@ -1,0 +1,80 @@
+import Foundation
+import Yams
+
+/// The YAML configuration file (`--config FILE` or `THREATFEED_CONFIG`; example in deploy/threatfeed.yaml):
+/// nested mappings of scalars, e.g. `server:` / `  port: 443`. Any other key, or a value that is not a
+/// scalar, is an error naming the file, line and key.
+///
+/// Read with Yams directly rather than through swift-configuration's YAML provider: that one cannot say
+/// which keys it did not recognise, nor on which line a bad value sits — the two things an operator needs.
+struct ConfigFile: Sendable {
+    struct Entry: Sendable {
+        let value: String
+        let line: Int
+    }
+
+    let path: String
+    let entries: [String: Entry]
+
+    struct Problem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(path: String) throws(Problem) {
+        self.path = path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problem(description: "cannot read the configuration file \(path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw Problem(description: "\(path): not UTF-8 text") }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Problem(description: "\(path): not valid YAML: \(error)")
+        } catch {
+            throw Problem(description: "\(path): not valid YAML: \(error)")
+        }
+        var entries: [String: Entry] = [:]
+        if let root {
+            guard case .mapping(let mapping) = root else { throw Problem(description: "\(path): expected a mapping of settings at the top") }
+            try Self.flatten(mapping, prefix: "", path: path, into: &entries)
+        }
+        self.entries = entries
+    }
+
+    private static func flatten(_ mapping: Node.Mapping, prefix: String, path: String, into entries: inout [String: Entry]) throws(Problem) {
+        for (keyNode, valueNode) in mapping {
+            let line = (keyNode.mark?.line ?? 0)
+            guard case .scalar(let keyScalar) = keyNode else { throw Problem(description: "\(path):\(line): a key must be plain text") }
+            let key = prefix.isEmpty ? keyScalar.string : "\(prefix).\(keyScalar.string)"
+            switch valueNode {
+            case .mapping(let nested):
+                guard SettingKey.all.contains(where: { $0.key.hasPrefix(key + ".") }) else {
+                    throw Problem(description: "\(path):\(line): unknown section '\(key)'; known: \(Self.sections)")
+                }
+                try flatten(nested, prefix: key, path: path, into: &entries)
+            case .scalar(let scalar) where scalar.string.isEmpty && SettingKey.all.contains(where: { $0.key.hasPrefix(key + ".") }):
+                // A section whose settings are all commented out (`tls:` alone): nothing to set.
+                continue
+            case .scalar(let scalar):
+                guard SettingKey.named(key) != nil else {
+                    throw Problem(description: "\(path):\(line): unknown key '\(key)'\(Self.suggestion(for: key))")
+                }
+                if entries[key] != nil { throw Problem(description: "\(path):\(line): '\(key)' is set twice") }
+                entries[key] = Entry(value: scalar.string, line: line)
+            default:
+                throw Problem(description: "\(path):\(line): '\(key)' must be a single value, not a list")
+            }
+        }
+    }
+
+    private static var sections: String {
+        Array(Set(SettingKey.all.map { String($0.key.split(separator: ".").first!) })).sorted().joined(separator: ", ")
+    }
+
+    private static func suggestion(for key: String) -> String {
+        let section = key.split(separator: ".").first.map(String.init) ?? ""
+        let known = SettingKey.all.map(\.key).filter { $0.hasPrefix(section + ".") }
+        return known.isEmpty ? "" : "; known in '\(section)': \(known.joined(separator: ", "))"
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Every setting ThreatFeed reads, with its name in the configuration file and in the environment.
+/// Precedence: command-line flag > environment > configuration file > default.
+struct SettingKey: Hashable, Sendable {
+    enum Kind: Sendable {
+        case text, port, bool, duration, url, logLevel, logFormat, namespace, path
+    }
+
+    /// Dotted path in the YAML file, e.g. `server.port`.
+    let key: String
+    let environment: String
+    let kind: Kind
+    let defaultValue: String?
+    /// Printed masked by `config check`; never logged.
+    let secret: Bool
+
+    init(_ key: String, _ environment: String, _ kind: Kind, default defaultValue: String? = nil, secret: Bool = false) {
+        self.key = key
+        self.environment = environment
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.secret = secret
+    }
+
+    static let host = SettingKey("server.host", "THREATFEED_HOST", .text, default: "127.0.0.1")
+    static let port = SettingKey("server.port", "THREATFEED_PORT", .port, default: "8080")
+    static let publicURL = SettingKey("server.public_url", "THREATFEED_PUBLIC_URL", .url)
+    static let allowInsecureHTTP = SettingKey("server.allow_insecure_http", "THREATFEED_ALLOW_INSECURE_HTTP", .bool, default: "false")
+    static let tlsCertificate = SettingKey("tls.certificate", "THREATFEED_TLS_CERT", .path)
+    static let tlsKey = SettingKey("tls.key", "THREATFEED_TLS_KEY", .path)
+    static let database = SettingKey("database.path", "THREATFEED_DB", .path, default: "./data/threatfeed.sqlite")
+    static let logLevel = SettingKey("log.level", "THREATFEED_LOG_LEVEL", .logLevel, default: "info")
+    static let logFormat = SettingKey("log.format", "THREATFEED_LOG_FORMAT", .logFormat, default: "text")
+    static let retention = SettingKey("retention.period", "THREATFEED_RETENTION", .duration, default: "30d")
+    static let importValidFor = SettingKey("import.valid_for", "THREATFEED_IMPORT_VALID_FOR", .duration, default: "30d")
+    static let stixIDNamespace = SettingKey("stix.id_namespace", "THREATFEED_STIX_ID_NAMESPACE", .namespace, default: "threatfeed=urn:threatfeed:stix")
+    static let stixProducer = SettingKey("stix.producer", "THREATFEED_STIX_PRODUCER", .text, default: "ThreatFeed")
+    static let adminToken = SettingKey("security.admin_token", "THREATFEED_ADMIN_TOKEN", .text, secret: true)
+    static let metricsToken = SettingKey("security.metrics_token", "THREATFEED_METRICS_TOKEN", .text, secret: true)
+
+    static let all: [SettingKey] = [
+        host, port, publicURL, allowInsecureHTTP, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
+        importValidFor, stixIDNamespace, stixProducer, adminToken, metricsToken,
+    ]
+
+    static func named(_ key: String) -> SettingKey? { all.first { $0.key == key } }
+}
