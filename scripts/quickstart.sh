@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start: install what is missing, build, create a database with the sample indicators
 # and a sample feed, print the settings a gateway needs, and serve on 127.0.0.1:8080.
-# Safe to run again: the import refreshes, the feed is created once.
+# Safe to run again: the import refreshes, the feed definitions apply idempotently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -14,9 +14,8 @@ port="${THREATFEED_PORT:-8080}"
 export THREATFEED_PUBLIC_URL="${THREATFEED_PUBLIC_URL:-http://127.0.0.1:$port}"
 
 "$bin" import feeds/samples/manual-blocklist.txt --indicator manual-blocklist
-if ! "$bin" feed show sample >/dev/null 2>&1; then
-  "$bin" feed create sample --indicator manual-blocklist >/dev/null
-fi
+# The sample feed is declared in feeds/sample.yaml (feeds as code): applying twice changes nothing.
+"$bin" feeds apply --dir feeds
 "$bin" feed show sample
 echo
 echo "Try:  curl \"$("$bin" feed show sample --json | sed -n 's/.*\"view_txt_url\" : \"\(.*\)\".*/\1/p')\""

@@ -58,6 +58,33 @@ public final class StoreWriter {
         )
     }
 
+    /// Saves a feed's settings (indicator, output, collection name, lifetime, part size). Never its id, secret
+    /// or creation time: an apply of the feed definitions must not break a gateway's configuration.
+    public func update(_ feed: Feed) throws {
+        if let other = try reader.feed(collectionName: feed.collectionName), other.id != feed.id {
+            throw StoreError.duplicateCollectionName(feed.collectionName)
+        }
+        try db.execute(
+            sql: """
+                UPDATE feed SET indicator_id = ?, output = ?, collection_name = ?, lifetime_start = ?, lifetime_end = ?,
+                    max_part_size = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                feed.indicatorID, feed.output.rawValue, feed.collectionName, feed.lifetime.map { micros($0.start) },
+                feed.lifetime?.end.map(micros), feed.maxPartSize, feed.id,
+            ]
+        )
+    }
+
+    /// Saves an indicator's title and description.
+    public func update(_ indicator: Indicator) throws {
+        try db.execute(
+            sql: "UPDATE indicator SET title = ?, description = ? WHERE id = ?",
+            arguments: [indicator.title, indicator.description, indicator.id]
+        )
+    }
+
     /// Replaces the feed's secret with a fresh one; the old one stops working at once.
     @discardableResult
     public func rotateSecret(ofFeed name: EntityName) throws -> Feed {

@@ -78,6 +78,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "threatfeed")
         let store = try global.openStore()
+        if let directory = value(.feedsDirectory) {
+            // Feeds as code: the definitions are applied before the first request, and a bad file stops the start.
+            let definitions = try reportingErrors { try FeedDefinitions.load(directory: directory) }
+            let report = try reportingErrors { try store.writeNow { try FeedApplier.apply(definitions, with: $0) } }
+            for change in report.changes { logger.notice("feeds: \(change)") }
+            for note in report.notInFiles { logger.notice("feeds: \(note)") }
+            logger.info("feeds: definitions applied", metadata: ["directory": "\(directory)", "changes": "\(report.changes.count)"])
+        }
         var configuration = ServerConfiguration(host: host, port: port, publicURL: value(.publicURL), tls: tls)
         // Tokens come from the environment or the file only: on the command line every local user could read them in `ps`.
         configuration.adminToken = value(.adminToken)

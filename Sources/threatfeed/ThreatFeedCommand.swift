@@ -12,7 +12,7 @@ struct ThreatFeedCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ServeCommand.self, ImportCommand.self, ExportCommand.self, FeedCommand.self, IndicatorCommand.self,
+            ServeCommand.self, ImportCommand.self, ExportCommand.self, FeedCommand.self, FeedsCommand.self, IndicatorCommand.self,
             UserCommand.self, ClientsCommand.self, ConfigCommand.self, HealthCommand.self, BackupCommand.self, RestoreCommand.self, PruneCommand.self,
         ]
     )

@@ -36,12 +36,13 @@ struct SettingKey: Hashable, Sendable {
     static let importValidFor = SettingKey("import.valid_for", "THREATFEED_IMPORT_VALID_FOR", .duration, default: "30d")
     static let stixIDNamespace = SettingKey("stix.id_namespace", "THREATFEED_STIX_ID_NAMESPACE", .namespace, default: "threatfeed=urn:threatfeed:stix")
     static let stixProducer = SettingKey("stix.producer", "THREATFEED_STIX_PRODUCER", .text, default: "ThreatFeed")
+    static let feedsDirectory = SettingKey("feeds.directory", "THREATFEED_FEEDS_DIR", .path)
     static let adminToken = SettingKey("security.admin_token", "THREATFEED_ADMIN_TOKEN", .text, secret: true)
     static let metricsToken = SettingKey("security.metrics_token", "THREATFEED_METRICS_TOKEN", .text, secret: true)
 
     static let all: [SettingKey] = [
         host, port, publicURL, allowInsecureHTTP, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
-        importValidFor, stixIDNamespace, stixProducer, adminToken, metricsToken,
+        importValidFor, stixIDNamespace, stixProducer, feedsDirectory, adminToken, metricsToken,
     ]
 
     static func named(_ key: String) -> SettingKey? { all.first { $0.key == key } }

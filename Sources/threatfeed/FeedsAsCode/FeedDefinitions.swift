@@ -1,0 +1,152 @@
+import Foundation
+import ThreatFeedCore
+import Yams
+
+/// Indicators and feeds declared in `feeds/*.yaml`, applied by `threatfeed feeds apply` and at start-up:
+///
+/// ```yaml
+/// indicators:
+///   - name: manual-blocklist
+///     title: Manual blocklist
+///     description: Values the SOC adds by hand
+/// feeds:
+///   - name: esa-blocklist
+///     indicator: manual-blocklist
+///     output: observables        # or judgements
+///     lifetime: 365d             # from the feed's creation; leave out for no end
+///     collection: esa-blocklist  # TAXII collection name (default: the feed name)
+///     max_part_size: 1000        # TAXII answers in parts of this many blocks (default: one part)
+///     users: [esa-gateway]       # users granted the TAXII collection (they must exist: threatfeed user add)
+/// ```
+struct FeedDefinitions: Sendable {
+    struct IndicatorDefinition: Sendable {
+        var name: EntityName
+        var title: String?
+        var description: String?
+        var origin: String
+    }
+
+    struct FeedDefinition: Sendable {
+        var name: EntityName
+        var indicator: EntityName
+        var output: FeedOutput
+        var lifetime: TimeSpan?
+        var collection: String?
+        var maxPartSize: Int?
+        var users: [EntityName]
+        var origin: String
+    }
+
+    var indicators: [IndicatorDefinition] = []
+    var feeds: [FeedDefinition] = []
+    var files: [String] = []
+
+    /// Every `*.yaml` file of `directory`, in name order. Any problem is an error naming file and line.
+    static func load(directory: String) throws -> FeedDefinitions {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw CLIError("cannot read the feed definitions directory \(directory)")
+        }
+        var definitions = FeedDefinitions()
+        for name in names.filter({ $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }).sorted() {
+            try definitions.read(file: (directory as NSString).appendingPathComponent(name))
+        }
+        for (kind, all) in [("indicator", definitions.indicators.map { ($0.name.value, $0.origin) }), ("feed", definitions.feeds.map { ($0.name.value, $0.origin) })] {
+            var seen: [String: String] = [:]
+            for (name, origin) in all {
+                if let first = seen[name] { throw CLIError("\(origin): \(kind) '\(name)' is already defined at \(first)") }
+                seen[name] = origin
+            }
+        }
+        return definitions
+    }
+
+    private mutating func read(file: String) throws {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw CLIError("cannot read \(file)")
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch { throw CLIError("\(file): not valid YAML: \(error)") }
+        files.append(file)
+        guard let root else { return }
+        guard case .mapping(let top) = root else { throw CLIError("\(file):1: expected 'indicators:' and/or 'feeds:' at the top") }
+        for (key, value) in top {
+            let place = "\(file):\(key.mark?.line ?? 0)"
+            guard case .sequence(let items) = value else { throw CLIError("\(place): '\(key.string ?? "?")' must be a list") }
+            switch key.string {
+            case "indicators":
+                for item in items { indicators.append(try Self.indicator(item, file: file)) }
+            case "feeds":
+                for item in items { feeds.append(try Self.feed(item, file: file)) }
+            default:
+                throw CLIError("\(place): unknown key '\(key.string ?? "?")'; expected indicators or feeds")
+            }
+        }
+    }
+
+    /// The scalar fields of one list item, each with its line; unknown fields are errors.
+    private static func fields(_ node: Node, file: String, allowed: Set<String>) throws -> [String: (value: Node, place: String)] {
+        let place = "\(file):\(node.mark?.line ?? 0)"
+        guard case .mapping(let mapping) = node else { throw CLIError("\(place): expected a mapping with name: …") }
+        var result: [String: (Node, String)] = [:]
+        for (key, value) in mapping {
+            let at = "\(file):\(key.mark?.line ?? 0)"
+            guard let name = key.string, allowed.contains(name) else {
+                throw CLIError("\(at): unknown field '\(key.string ?? "?")'; known: \(allowed.sorted().joined(separator: ", "))")
+            }
+            result[name] = (value, at)
+        }
+        return result
+    }
+
+    private static func text(_ field: (value: Node, place: String)?, _ name: String) throws -> String? {
+        guard let field else { return nil }
+        guard case .scalar(let scalar) = field.value else { throw CLIError("\(field.place): '\(name)' must be a single value") }
+        return scalar.string
+    }
+
+    private static func entityName(_ text: String?, _ field: (value: Node, place: String)?, _ name: String, required place: String) throws -> EntityName {
+        guard let text else { throw CLIError("\(place): '\(name)' is required") }
+        do { return try EntityName(text) } catch { throw CLIError("\(field?.place ?? place): \(name) '\(text)': \(error)") }
+    }
+
+    private static func indicator(_ node: Node, file: String) throws -> IndicatorDefinition {
+        let place = "\(file):\(node.mark?.line ?? 0)"
+        let f = try fields(node, file: file, allowed: ["name", "title", "description"])
+        return IndicatorDefinition(
+            name: try entityName(try text(f["name"], "name"), f["name"], "name", required: place),
+            title: try text(f["title"], "title"), description: try text(f["description"], "description"), origin: place
+        )
+    }
+
+    private static func feed(_ node: Node, file: String) throws -> FeedDefinition {
+        let place = "\(file):\(node.mark?.line ?? 0)"
+        let f = try fields(node, file: file, allowed: ["name", "indicator", "output", "lifetime", "collection", "max_part_size", "users"])
+        let name = try entityName(try text(f["name"], "name"), f["name"], "name", required: place)
+        let indicator = try entityName(try text(f["indicator"], "indicator"), f["indicator"], "indicator", required: place)
+        var output = FeedOutput.observables
+        if let value = try text(f["output"], "output") {
+            guard let parsed = FeedOutput(rawValue: value) else { throw CLIError("\(f["output"]!.place): output '\(value)': use observables or judgements") }
+            output = parsed
+        }
+        var lifetime: TimeSpan?
+        if let value = try text(f["lifetime"], "lifetime") {
+            do { lifetime = try TimeSpan(parsing: value) } catch { throw CLIError("\(f["lifetime"]!.place): lifetime '\(value)': \(error)") }
+        }
+        let collection = try text(f["collection"], "collection")
+        if let collection { _ = try entityName(collection, f["collection"], "collection", required: place) }
+        var maxPartSize: Int?
+        if let value = try text(f["max_part_size"], "max_part_size") {
+            guard let size = Int(value), size >= 1 else { throw CLIError("\(f["max_part_size"]!.place): max_part_size '\(value)': give a whole number of at least 1") }
+            maxPartSize = size
+        }
+        var users: [EntityName] = []
+        if let field = f["users"] {
+            guard case .sequence(let items) = field.value else { throw CLIError("\(field.place): 'users' must be a list, e.g. [esa-gateway]") }
+            users = try items.map { item in try entityName(item.string, field, "user", required: field.place) }
+        }
+        return FeedDefinition(
+            name: name, indicator: indicator, output: output, lifetime: lifetime, collection: collection, maxPartSize: maxPartSize,
+            users: users, origin: place
+        )
+    }
+}
