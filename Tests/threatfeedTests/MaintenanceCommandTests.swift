@@ -28,6 +28,22 @@ import ThreatFeedTesting
             let problems = try await DatabaseQueue(path: copy).read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
             #expect(problems == ["ok"])
 
+            // While an import of 200,000 lines writes: the copy holds the state before it or after it, never half.
+            let bulk = try dir.write("bulk.txt", (1...200_000).map { "bulk-\($0).example" }.joined(separator: "\n"))
+            let importer = try CommandRunner.start(
+                ["import", bulk, "--indicator", "bulk", "--db", db], stdout: Pipe(), stderr: Pipe())
+            usleep(300_000)
+            let during = dir.file("during.sqlite")
+            let duringBackup = try CommandRunner.run(["backup", during, "--db", db])
+            importer.waitUntilExit()
+            #expect(duringBackup.status == 0, "\(duringBackup.stderr)")
+            #expect(importer.terminationStatus == 0)
+            let (check, judgements) = try await DatabaseQueue(path: during).read {
+                (try String.fetchAll($0, sql: "PRAGMA integrity_check"), try Int.fetchOne($0, sql: "SELECT count(*) FROM judgement") ?? -1)
+            }
+            #expect(check == ["ok"])
+            #expect(judgements == 2_000 || judgements == 202_000, "consistent: \(judgements)")
+
             // Into a new database: the same feed, id and secret.
             let fresh = dir.file("fresh.sqlite")
             let restored = try CommandRunner.run(["restore", copy, "--db", fresh])
@@ -42,7 +58,7 @@ import ThreatFeedTesting
             #expect(try CommandRunner.run(["import", "--db", db, "--indicator", "later", other]).status == 0)
             let refused = try CommandRunner.run(["restore", copy, "--db", db])
             #expect(refused.status == 1)
-            #expect(refused.stderr.contains("holds 2 indicators, 1 feeds and 0 users"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("holds 3 indicators, 1 feeds and 0 users"), "\(refused.stderr)")
             #expect(try CommandRunner.run(["indicator", "list", "--db", db]).stdout.contains("later"))
             // With --force, while the server runs: it serves the restored content from its next request.
             let forced = try CommandRunner.run(["restore", copy, "--db", db, "--force"])

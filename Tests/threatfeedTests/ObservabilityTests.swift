@@ -68,6 +68,21 @@ import ThreatFeedTesting
             #expect(metrics.contains("threatfeed_http_request_duration_seconds_bucket"))
             #expect(metrics.contains(#"route="/ctia/feed/{id}/view""#) || metrics.contains(#"route="/ctia/feed/:id/view""#))
             #expect(!metrics.contains(secret) && !metrics.contains(id))
+            // prometheus_client's parser reads it, and the counters move with traffic.
+            func served() async throws -> Double {
+                let text = try await curl(["-H", "Authorization: Bearer metrics-token-1", "\(server.baseURL)/metrics"]).stdout
+                let parsed = try PythonClients.decode(
+                    try await onThread { try PythonClients.output("parse_metrics.py", [], stdin: Data(text.utf8)) })
+                let samples = try #require(parsed["samples"] as? [[String: Any]])
+                return samples.first {
+                    $0["name"] as? String == "threatfeed_polls_total"
+                        && ($0["labels"] as? [String: String]) == ["feed": "esa", "kind": "ctia-json", "outcome": "served"]
+                }?["value"] as? Double ?? -1
+            }
+            let before = try await served()
+            #expect(before == 1)
+            for _ in 0..<3 { _ = try await curl(["\(server.baseURL)/ctia/feed/\(id)/view?s=\(secret)"]) }
+            #expect(try await served() == before + 3)
 
             // JSON log lines, each a JSON object with the request's route and status; no secret, no password.
             let log = server.stderrText

@@ -39,6 +39,31 @@ import ThreatFeedTesting
                 ])
             }
             #expect(discovery.stdout.contains("urn:taxii.mitre.org:protocol:https:1.0"))
+            // cabby verifying against the development CA, as a gateway that imported it would.
+            try PythonClients.requireVenv()
+            // requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE (set on these machines) override a session's CA file,
+            // which is what cabby's --verify sets; empty them so that --verify is what decides.
+            let cabby = try await onThread {
+                try CommandRunner.run(
+                    program: PythonClients.tool("taxii-discovery"),
+                    ["--host", "127.0.0.1", "--port", String(server.port), "--https", "--verify", ca, "--discovery", "/taxii/discovery"],
+                    environment: ["REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": ""])
+            }
+            #expect(cabby.stdout.contains("Service Type: POLL"), "\(cabby.stdout) \(cabby.stderr)")
+            let unverified = try await onThread {
+                try CommandRunner.run(
+                    program: PythonClients.tool("taxii-discovery"),
+                    ["--host", "127.0.0.1", "--port", String(server.port), "--https", "--discovery", "/taxii/discovery"])
+            }
+            #expect(!unverified.stdout.contains("Service Type"), "a client that does not trust the CA gets nothing")
+            #expect((unverified.stdout + unverified.stderr).contains("CERTIFICATE_VERIFY_FAILED"))
+            // openssl s_client offering only TLS 1.1 is refused.
+            let tls11 = try await onThread {
+                try CommandRunner.run(
+                    program: "/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(server.port)", "-tls1_1", "-CAfile", ca],
+                    stdin: Data())
+            }
+            #expect(tls11.status != 0, "TLS 1.1 handshake must fail: \(tls11.stdout.prefix(500))")
             #expect(discovery.stdout.lowercased().contains("x-taxii-protocol: urn:taxii.mitre.org:protocol:https:1.0"))
         }
     }
