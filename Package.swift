@@ -63,10 +63,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ETD client, conviction → judgement rules, poller. Writes through ConvictionLedger (Core), so no SQLite here.
+        .target(
+            name: "ThreatFeedETD",
+            dependencies: [
+                "ThreatFeedCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "threatfeed",
             dependencies: [
-                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer",
+                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,7 +94,12 @@ let package = Package(
         // Test support shared by the test targets (temporary stores, the CLI runner). Not a product.
         .target(
             name: "ThreatFeedTesting",
-            dependencies: ["ThreatFeedCore", "ThreatFeedStore"],
+            dependencies: [
+                "ThreatFeedCore", "ThreatFeedStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Sources/ThreatFeedTesting",
             swiftSettings: swiftSettings
         ),
@@ -110,9 +127,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ThreatFeedETDTests",
+            dependencies: [
+                "ThreatFeedETD", "ThreatFeedStore", "ThreatFeedServer", "ThreatFeedTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            // Copies of shared/fixtures/etd, read from the source tree by path (#filePath), not bundled.
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "threatfeedTests",
             dependencies: [
-                "threatfeed", "ThreatFeedTesting",
+                "threatfeed", "ThreatFeedTesting", "ThreatFeedCore", "ThreatFeedStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

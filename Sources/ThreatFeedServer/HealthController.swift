@@ -8,6 +8,7 @@ import ThreatFeedStore
 struct HealthController: Sendable {
     let store: Store
     let clock: @Sendable () -> Date
+    var etdPollingEnabled = false
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
@@ -19,6 +20,9 @@ struct HealthController: Sendable {
         }
         router.get("/health/feeds") { _, _ in
             try await feeds()
+        }
+        router.get("/health/etd") { _, _ in
+            try await etd()
         }
     }
 
@@ -46,8 +50,8 @@ struct HealthController: Sendable {
 
     func feeds() async throws -> Response {
         let now = clock()
-        let entries = try await store.read { reader -> [FeedHealth] in
-            try reader.feeds().map { feed in
+        let (entries, etdStatus) = try await store.read { reader -> ([FeedHealth], ETDPollStatus) in
+            let entries = try reader.feeds().map { feed in
                 let statistics = try reader.statistics(ofIndicator: feed.indicatorID, at: now)
                 let indicator = try reader.indicator(id: feed.indicatorID)
                 return FeedHealth(
@@ -59,9 +63,20 @@ struct HealthController: Sendable {
                     expires: feed.lifetime?.end.map(Timestamps.iso8601Milli)
                 )
             }
+            return (entries, try reader.etdPollStatus())
         }
-        struct Body: Codable { var feeds: [FeedHealth] }
-        return try Self.json(Body(feeds: entries))
+        // The ETD poller's health next to the feeds it fills: what it held back, and how far behind it is.
+        struct Body: Codable {
+            var feeds: [FeedHealth]
+            var etd: ETDStatusReport
+        }
+        return try Self.json(Body(feeds: entries, etd: ETDStatusReport(status: etdStatus, enabled: etdPollingEnabled, now: now)))
+    }
+
+    /// `/health/etd`: the poller's progress, errors and counters (never its credentials).
+    func etd() async throws -> Response {
+        let status = try await store.read { reader in try reader.etdPollStatus() }
+        return try Self.json(ETDStatusReport(status: status, enabled: etdPollingEnabled, now: clock()))
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {

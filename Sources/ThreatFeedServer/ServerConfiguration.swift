@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var adminToken: String?
     /// Bearer token for scraping `/metrics` from other hosts; nil serves it to loopback only.
     public var metricsToken: String?
+    /// Whether this process polls ETD (credentials configured); `/health/etd` reports it.
+    public var etdPollingEnabled = false
 
     public init(
         host: String = "127.0.0.1",

@@ -8,7 +8,7 @@ public final class StoreWriter {
     /// The transaction's "now": created/modified times and the lower bound of new labels.
     public let now: Date
     private var labels: LabelAllocator?
-    private var touchedIndicators: Set<String> = []
+    var touchedIndicators: Set<String> = []
 
     init(db: Database, now: Date) {
         self.db = db
@@ -227,7 +227,7 @@ public final class StoreWriter {
         return removed
     }
 
-    private func nextLabel() throws -> TimestampLabel {
+    func nextLabel() throws -> TimestampLabel {
         if labels == nil {
             let last = try Int64.fetchOne(db, sql: "SELECT value FROM store_state WHERE key = 'last_label'") ?? 0
             labels = LabelAllocator(last: TimestampLabel(microseconds: last))

@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import ThreatFeedCore
+import ThreatFeedETD
 import ThreatFeedFormats
 import ThreatFeedServer
 import ThreatFeedStore
@@ -16,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (env THREATFEED_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on; 0 picks a free one, printed at start (env THREATFEED_PORT; default 8080).") var port: Int?
     @OptionGroup var address: PublicURLOption
+    @OptionGroup var etd: ETDOptions
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain HTTP on a non-loopback address (env THREATFEED_ALLOW_INSECURE_HTTP).")
     var allowInsecureHTTP = false
     @Option(
@@ -95,6 +98,18 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.stixIDNamespace = try reportingErrors { try STIXIDNamespace(prefix: parts[0], uri: parts[1]) }
         }
         configuration.stixProducer = value(.stixProducer) ?? "ThreatFeed"
+        // ETD polling runs only when its credentials are configured; a broken ETD setup stops start-up with the reason.
+        let etdConfiguration = try reportingErrors { try etd.configuration() }
+        var etdService: ETDPollService?
+        if let etdConfiguration {
+            let poller = try reportingErrors {
+                try etd.poller(store: store, configuration: etdConfiguration, logger: Logger(label: "threatfeed.etd"))
+            }
+            etdService = ETDPollService(
+                poller: poller, interval: etdConfiguration.pollInterval.seconds, clock: SystemETDClock(), logger: logger
+            )
+            configuration.etdPollingEnabled = true
+        }
         let scheme = tls == nil ? "http" : "https"
         let app = try reportingErrors {
             try buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { boundPort in
@@ -106,7 +121,8 @@ struct ServeCommand: AsyncParsableCommand {
         let retention = try reportingErrors { try Retention.period(nil, settings: settings) }
         let services = ServiceGroup(
             configuration: .init(
-                services: [app, RetentionService(store: store, retention: retention, logger: logger)],
+                services: [app as any Service, RetentionService(store: store, retention: retention, logger: logger)]
+                    + (etdService.map { [$0 as any Service] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )

@@ -41,8 +41,8 @@ import ThreatFeedTesting
                 #expect(feeds.status == .ok)
                 let text = String(buffer: feeds.body)
                 #expect(!text.contains(feed.secret.reveal))
-                let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [[String: Any]]]
-                let entry = try #require(object?["feeds"]?.first)
+                let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                let entry = try #require((object?["feeds"] as? [[String: Any]])?.first)
                 #expect(entry["name"] as? String == "esa")
                 #expect(entry["id"] as? String == feed.id)
                 #expect(entry["indicator"] as? String == "manual")

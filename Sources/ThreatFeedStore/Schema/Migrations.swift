@@ -128,6 +128,49 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v4-etd-convictions") { db in
+            try db.execute(
+                sql: """
+                    -- each (message, verdict) ETD convicted, processed once; cleared when ETD later
+                    -- reclassified the message as not a threat
+                    CREATE TABLE etd_conviction (
+                        message_id TEXT NOT NULL,
+                        verdict TEXT NOT NULL,
+                        message_time INTEGER NOT NULL,
+                        processed INTEGER NOT NULL,
+                        cleared INTEGER,
+                        PRIMARY KEY (message_id, verdict)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- which judgements a conviction backs, so clearing one ends only what nothing else backs
+                    CREATE TABLE etd_conviction_judgement (
+                        message_id TEXT NOT NULL,
+                        verdict TEXT NOT NULL,
+                        judgement_id INTEGER NOT NULL REFERENCES judgement(id) ON DELETE CASCADE,
+                        PRIMARY KEY (message_id, verdict, judgement_id),
+                        FOREIGN KEY (message_id, verdict) REFERENCES etd_conviction(message_id, verdict) ON DELETE CASCADE
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX etd_conviction_judgement_by_judgement ON etd_conviction_judgement(judgement_id);
+
+                    -- counters (convictions seen, judgements created/refreshed/ended, held back by reason)
+                    CREATE TABLE etd_counter (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- the poller's progress: one row
+                    CREATE TABLE etd_poll_state (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        last_attempt INTEGER,
+                        last_success INTEGER,
+                        last_success_window_end INTEGER,
+                        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT
+                    ) STRICT;
+                    INSERT INTO etd_poll_state (id) VALUES (1);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The ETD poller's status as `/health/etd` and `threatfeed etd status --json` print it (one
+/// shape for both, so monitoring can use either). Times are ISO-8601 UTC; lag in seconds.
+public struct ETDStatusReport: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    public var lastAttempt: String?
+    public var lastSuccess: String?
+    public var lastWindowEnd: String?
+    public var lagSeconds: Int?
+    public var consecutiveFailures: Int
+    public var lastError: String?
+    public var convictionsSeen: Int
+    public var judgementsCreated: Int
+    public var judgementsRefreshed: Int
+    public var judgementsEnded: Int
+    /// Every reason, zero included, so dashboards see a stable set of keys.
+    public var heldBack: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case enabled
+        case lastAttempt = "last_attempt"
+        case lastSuccess = "last_success"
+        case lastWindowEnd = "last_window_end"
+        case lagSeconds = "lag_seconds"
+        case consecutiveFailures = "consecutive_failures"
+        case lastError = "last_error"
+        case convictionsSeen = "convictions_seen"
+        case judgementsCreated = "judgements_created"
+        case judgementsRefreshed = "judgements_refreshed"
+        case judgementsEnded = "judgements_ended"
+        case heldBack = "held_back"
+    }
+
+    public init(status: ETDPollStatus, enabled: Bool, now: Date) {
+        self.enabled = enabled
+        lastAttempt = status.lastAttempt.map(Timestamps.iso8601Milli)
+        lastSuccess = status.lastSuccess.map(Timestamps.iso8601Milli)
+        lastWindowEnd = status.lastSuccessWindowEnd.map(Timestamps.iso8601Milli)
+        lagSeconds = status.lag(at: now).map { Int($0.rounded()) }
+        consecutiveFailures = status.consecutiveFailures
+        lastError = status.lastError
+        convictionsSeen = status.convictionsSeen
+        judgementsCreated = status.judgementsCreated
+        judgementsRefreshed = status.judgementsRefreshed
+        judgementsEnded = status.judgementsEnded
+        heldBack = Dictionary(uniqueKeysWithValues: HoldBackReason.allCases.map { ($0.rawValue, status.heldBack[$0] ?? 0) })
+    }
+
+    /// The same, for people (`threatfeed etd status`).
+    public var text: String {
+        var lines = ["ETD polling: \(enabled ? "configured" : "not configured in this environment")"]
+        lines.append("last attempt:          \(lastAttempt ?? "never")")
+        lines.append("last success:          \(lastSuccess ?? "never")")
+        lines.append("searched up to:        \(lastWindowEnd ?? "—")\(lagSeconds.map { " (lag \($0) s)" } ?? "")")
+        lines.append("consecutive failures:  \(consecutiveFailures)\(lastError.map { " (last: \($0))" } ?? "")")
+        lines.append("convictions seen:      \(convictionsSeen)")
+        lines.append("judgements created:    \(judgementsCreated)")
+        lines.append("judgements refreshed:  \(judgementsRefreshed)")
+        lines.append("judgements ended:      \(judgementsEnded)")
+        lines.append("held back:")
+        for (reason, count) in heldBack.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(reason.padding(toLength: 22, withPad: " ", startingAt: 0)) \(count)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
