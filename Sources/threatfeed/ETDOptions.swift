@@ -32,24 +32,55 @@ struct ETDOptions: ParsableArguments {
         (text ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
     }
 
-    /// The ETD configuration from the environment; nil when ETD is not configured at all.
-    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ETDConfiguration? {
-        try ETDConfiguration(environment: environment)
+    /// The ETD configuration from flags, environment and configuration file (the connection and the tuning);
+    /// nil when ETD is not configured at all.
+    func configuration(_ settings: Settings) throws -> ETDConfiguration? {
+        // The connection check lives in ETDConfiguration; hand it the resolved values under their variable names.
+        var connection: [String: String] = [:]
+        for key in [SettingKey.etdRegion, .etdBaseURL, .etdClientID, .etdClientSecret, .etdAPIKey] {
+            if let value = settings.string(key) { connection[key.environment] = value }
+        }
+        guard var configuration = try ETDConfiguration(environment: connection) else { return nil }
+        func span(_ key: SettingKey) throws -> TimeSpan? {
+            guard let text = settings.string(key) else { return nil }
+            do { return try TimeSpan(parsing: text) } catch { throw CLIError("\(key.key) (\(key.environment)): \(error)") }
+        }
+        if let value = try span(.etdPollInterval) { configuration.pollInterval = value }
+        if let value = try span(.etdSettleDelay) { configuration.settleDelay = value }
+        if let value = try span(.etdLookBack) { configuration.lookBack = value }
+        if let text = settings.string(.etdVerdicts) { configuration.verdicts = Self.list(text).map { $0.lowercased() } }
+        if let text = settings.string(.etdTechniques) { configuration.techniques = Set(Self.commaList(text)) }
+        if let text = settings.string(.etdMailboxes) { configuration.mailboxes = Set(Self.list(text).map { $0.lowercased() }) }
+        if let text = settings.string(.etdIndicator) {
+            do { configuration.defaultRule.indicator = try EntityName(text) } catch { throw CLIError("etd.indicator '\(text)': \(error)") }
+        }
+        let validFor: [(SettingKey, ETDObservableKind)] = [
+            (.etdValidForIP, .senderIP), (.etdValidForDomain, .senderDomain), (.etdValidForURL, .url), (.etdValidForHash, .attachmentSHA256),
+        ]
+        for (key, kind) in validFor {
+            if let value = try span(key) { configuration.defaultRule.validFor[kind] = value }
+        }
+        return configuration
     }
 
-    func policy(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SafetyPolicy {
+    /// Technique names hold spaces ("Malicious URL"): only commas separate them.
+    static func commaList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func policy(_ settings: Settings) throws -> SafetyPolicy {
         try PolicyFiles.load(
-            directory: policyDirectory ?? environment["THREATFEED_POLICY_DIR"] ?? "./feeds/policy",
-            ownDomains: ownDomains + Self.list(environment["THREATFEED_OWN_DOMAINS"]),
-            gatewayAddresses: gatewayAddresses + Self.list(environment["THREATFEED_GATEWAY_IPS"])
+            directory: policyDirectory ?? settings.string(.policyDirectory) ?? "./feeds/policy",
+            ownDomains: ownDomains + Self.list(settings.string(.policyOwnDomains)),
+            gatewayAddresses: gatewayAddresses + Self.list(settings.string(.policyGatewayIPs))
         )
     }
 
     /// A poller writing into `store`, talking to ETD with the shared HTTP client.
-    func poller(store: Store, configuration: ETDConfiguration, logger: Logger) throws -> ETDPoller {
+    func poller(store: Store, configuration: ETDConfiguration, settings: Settings, logger: Logger) throws -> ETDPoller {
         let clock = SystemETDClock()
         let client = ETDClient(configuration: configuration, httpClient: HTTPClient.shared, clock: clock, logger: logger)
-        let extractor = ConvictionExtractor(configuration: configuration, policy: try policy())
+        let extractor = ConvictionExtractor(configuration: configuration, policy: try policy(settings))
         return ETDPoller(client: client, ledger: store, extractor: extractor, clock: clock, logger: logger)
     }
 }

@@ -29,10 +29,11 @@ struct ETDPollCommand: AsyncParsableCommand {
         }
         let store = try global.openStore()
         let report = try await reportingErrors {
-            guard let configuration = try etd.configuration() else {
+            let settings = try global.settings()
+            guard let configuration = try etd.configuration(settings) else {
                 throw CLIError("ETD is not configured: set THREATFEED_ETD_REGION or THREATFEED_ETD_BASE_URL, and the client id, secret and API key")
             }
-            let poller = try etd.poller(store: store, configuration: configuration, logger: Logger(label: "threatfeed.etd"))
+            let poller = try etd.poller(store: store, configuration: configuration, settings: settings, logger: Logger(label: "threatfeed.etd"))
             return try await poller.runCycle()
         }
         let outcome = report.outcome

@@ -27,13 +27,14 @@ struct ETDReplayCommand: AsyncParsableCommand {
             }
             let recorded = try ETDSearchPage.decode(data, endpoint: file)
             // Rules and filters from the environment when ETD is configured, else the documented defaults.
-            let configuration = try etd.configuration() ?? ETDConfiguration(
+            let settings = try global.settings()
+            let configuration = try etd.configuration(settings) ?? ETDConfiguration(
                 baseURL: "file://\(file)", credentials: ETDCredentials(clientID: "", clientSecret: "", apiKey: "")
             )
             var logger = Logger(label: "threatfeed.etd")
             logger.logLevel = .warning
             let processor = ConvictionPageProcessor(
-                extractor: ConvictionExtractor(configuration: configuration, policy: try etd.policy()), ledger: store,
+                extractor: ConvictionExtractor(configuration: configuration, policy: try etd.policy(settings)), ledger: store,
                 clock: SystemETDClock(), logger: logger
             )
             var total = ConvictionPageOutcome()

@@ -99,11 +99,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.stixProducer = value(.stixProducer) ?? "ThreatFeed"
         // ETD polling runs only when its credentials are configured; a broken ETD setup stops start-up with the reason.
-        let etdConfiguration = try reportingErrors { try etd.configuration() }
+        let etdConfiguration = try reportingErrors { try etd.configuration(settings) }
         var etdService: ETDPollService?
         if let etdConfiguration {
             let poller = try reportingErrors {
-                try etd.poller(store: store, configuration: etdConfiguration, logger: Logger(label: "threatfeed.etd"))
+                try etd.poller(store: store, configuration: etdConfiguration, settings: settings, logger: Logger(label: "threatfeed.etd"))
             }
             etdService = ETDPollService(
                 poller: poller, interval: etdConfiguration.pollInterval.seconds, clock: SystemETDClock(), logger: logger

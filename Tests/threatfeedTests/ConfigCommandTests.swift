@@ -66,4 +66,25 @@ import ThreatFeedTesting
             #expect(listed.stdout.contains("cfg"), "\(listed.stdout) \(listed.stderr)")
         }
     }
+
+    /// The ETD connection and tuning come from the file too; a bad duration names its line, secrets never print.
+    @Test func etdSettingsAreReadFromTheFile() async throws {
+        try await withTemporaryDirectory { dir in
+            let bad = try dir.write("bad.yaml", "etd:\n  look_back: a while\n")
+            let refused = try CommandRunner.run(["config", "check", bad])
+            #expect(refused.stderr.contains("bad.yaml:2: etd.look_back: 'a while'"), "\(refused.stderr)")
+            let file = try dir.write(
+                "etd.yaml",
+                "etd:\n  base_url: ftp://127.0.0.1\n  client_id: id-from-file\n  client_secret: secret-from-file-123\n  api_key: key-from-file-456\n"
+            )
+            let polled = try await onThread {
+                try CommandRunner.run(["etd", "poll", "--once", "--config", file, "--db", dir.file("t.sqlite")])
+            }
+            #expect(polled.status != 0)
+            // The connection the file gives is checked (an ftp URL is refused): so the file was read.
+            #expect(polled.stderr.contains("'ftp://127.0.0.1' is not an http(s) URL"), "\(polled.stderr)")
+            #expect(!(polled.stdout + polled.stderr).contains("secret-from-file-123"))
+            #expect(!(polled.stdout + polled.stderr).contains("key-from-file-456"))
+        }
+    }
 }

@@ -40,9 +40,33 @@ struct SettingKey: Hashable, Sendable {
     static let adminToken = SettingKey("security.admin_token", "THREATFEED_ADMIN_TOKEN", .text, secret: true)
     static let metricsToken = SettingKey("security.metrics_token", "THREATFEED_METRICS_TOKEN", .text, secret: true)
 
+    // Email Threat Defense: the connection (polling is on when these are set) and the poller's tuning.
+    static let etdRegion = SettingKey("etd.region", "THREATFEED_ETD_REGION", .text)
+    static let etdBaseURL = SettingKey("etd.base_url", "THREATFEED_ETD_BASE_URL", .text)
+    static let etdClientID = SettingKey("etd.client_id", "THREATFEED_ETD_CLIENT_ID", .text)
+    static let etdClientSecret = SettingKey("etd.client_secret", "THREATFEED_ETD_CLIENT_SECRET", .text, secret: true)
+    static let etdAPIKey = SettingKey("etd.api_key", "THREATFEED_ETD_API_KEY", .text, secret: true)
+    static let etdPollInterval = SettingKey("etd.poll_interval", "THREATFEED_ETD_POLL_INTERVAL", .duration, default: "5m")
+    static let etdSettleDelay = SettingKey("etd.settle_delay", "THREATFEED_ETD_SETTLE_DELAY", .duration, default: "5m")
+    static let etdLookBack = SettingKey("etd.look_back", "THREATFEED_ETD_LOOK_BACK", .duration, default: "48h")
+    static let etdVerdicts = SettingKey("etd.verdicts", "THREATFEED_ETD_VERDICTS", .text, default: "bec,scam,phishing,malicious")
+    static let etdTechniques = SettingKey("etd.techniques", "THREATFEED_ETD_TECHNIQUES", .text)
+    static let etdMailboxes = SettingKey("etd.mailboxes", "THREATFEED_ETD_MAILBOXES", .text)
+    static let etdIndicator = SettingKey("etd.indicator", "THREATFEED_ETD_INDICATOR", .text, default: "etd-convictions")
+    static let etdValidForIP = SettingKey("etd.valid_for_sender_ip", "THREATFEED_ETD_VALID_FOR_SENDER_IP", .duration, default: "7d")
+    static let etdValidForDomain = SettingKey("etd.valid_for_sender_domain", "THREATFEED_ETD_VALID_FOR_SENDER_DOMAIN", .duration, default: "30d")
+    static let etdValidForURL = SettingKey("etd.valid_for_url", "THREATFEED_ETD_VALID_FOR_URL", .duration, default: "30d")
+    static let etdValidForHash = SettingKey("etd.valid_for_attachment_sha256", "THREATFEED_ETD_VALID_FOR_ATTACHMENT_SHA256", .duration, default: "180d")
+    static let policyDirectory = SettingKey("policy.directory", "THREATFEED_POLICY_DIR", .path, default: "./feeds/policy")
+    static let policyOwnDomains = SettingKey("policy.own_domains", "THREATFEED_OWN_DOMAINS", .text)
+    static let policyGatewayIPs = SettingKey("policy.gateway_ips", "THREATFEED_GATEWAY_IPS", .text)
+
     static let all: [SettingKey] = [
         host, port, publicURL, allowInsecureHTTP, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
         importValidFor, stixIDNamespace, stixProducer, feedsDirectory, adminToken, metricsToken,
+        etdRegion, etdBaseURL, etdClientID, etdClientSecret, etdAPIKey, etdPollInterval, etdSettleDelay, etdLookBack,
+        etdVerdicts, etdTechniques, etdMailboxes, etdIndicator, etdValidForIP, etdValidForDomain, etdValidForURL, etdValidForHash,
+        policyDirectory, policyOwnDomains, policyGatewayIPs,
     ]
 
     static func named(_ key: String) -> SettingKey? { all.first { $0.key == key } }
