@@ -36,20 +36,11 @@ public enum Timestamps {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
-    /// Howard Hinnant's days-from-civil inverse: exact for the proleptic Gregorian calendar.
     private static func civil(fromUnixSeconds t: Int64) -> (Int, Int, Int, Int, Int, Int) {
         let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
         let secs = Int(t - days * 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d), secs / 3_600, (secs % 3_600) / 60, secs % 60)
+        let (y, m, d) = CivilCalendar.date(fromDays: days)
+        return (Int(y), Int(m), Int(d), secs / 3_600, (secs % 3_600) / 60, secs % 60)
     }
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.ffffff]](Z|±hh:mm)`; a space may stand for `T`.
@@ -73,7 +64,7 @@ public enum Timestamps {
             return true
         }
         guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2) else { return nil }
-        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+        guard (1...12).contains(month), (1...Int(CivilCalendar.daysIn(month: Int64(month), year: Int64(year)))).contains(day) else { return nil }
         var hour = 0, minute = 0, second = 0
         var micros = 0
         var offsetSeconds = 0
@@ -113,26 +104,8 @@ public enum Timestamps {
             }
         }
         guard index == bytes.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = Int(CivilCalendar.days(year: Int64(year), month: Int64(month), day: Int64(day)))
         let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

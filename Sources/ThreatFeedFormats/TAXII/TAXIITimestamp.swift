@@ -34,7 +34,7 @@ public enum TAXIITimestamp {
             secondOfDay += 86_400
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilCalendar.date(fromDays: days)
         appendDigits(year, 4, &output)
         output.append(UInt8(ascii: "-"))
         appendDigits(month, 2, &output)
@@ -61,38 +61,6 @@ public enum TAXIITimestamp {
             index -= 1
         }
         output.append(contentsOf: digits)
-    }
-
-    /// Howard Hinnant's civil_from_days: exact for the proleptic Gregorian calendar.
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    /// days_from_civil, the inverse.
-    fileprivate static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    fileprivate static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 
     private struct Scanner {
@@ -124,7 +92,7 @@ public enum TAXIITimestamp {
             guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2), expect("T"),
                 let hour = digits(2), expect(":"), let minute = digits(2), expect(":"), let second = digits(2)
             else { return nil }
-            guard (1...12).contains(month), (1...TAXIITimestamp.daysIn(month: month, year: year)).contains(day) else { return nil }
+            guard (1...12).contains(month), (1...CivilCalendar.daysIn(month: month, year: year)).contains(day) else { return nil }
             var fraction: Int64 = 0
             if expect(".") {
                 var count = 0
@@ -152,7 +120,7 @@ public enum TAXIITimestamp {
             } else {
                 return nil  // TAXII requires the zone: no guessing at local time
             }
-            let days = TAXIITimestamp.days(year: year, month: month, day: day)
+            let days = CivilCalendar.days(year: year, month: month, day: day)
             let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
             return TimestampLabel(microseconds: seconds * 1_000_000 + fraction)
         }
