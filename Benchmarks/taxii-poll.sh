@@ -8,12 +8,14 @@
 # Prints key=value lines, with the server's peak RSS (VmHWM) and the 1/5/15-minute load before each part.
 # Peers (OpenTAXII) are measured by ../shared/peer-bench/run_peers.sh in the same session.
 # usage: Benchmarks/taxii-poll.sh [N=100000] [BIN=release threatfeed]
-#   env: RUNS=3 (repetitions), DURATION=10s (wrk), SMALL=10, CABBY_PY=.venv/bin/python (skip cabby if missing)
+#   env: RUNS=3 (repetitions), DURATION=10s (wrk), SMALL=10, CABBY_PY=.venv/bin/python (skip cabby if missing),
+#        PARTS="curl cabby small" (which parts to run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-100000}"
 bin="${2:-$(swift build -c release --scratch-path .build-release --show-bin-path)/threatfeed}"
 runs="${RUNS:-3}"; duration="${DURATION:-10s}"; small="${SMALL:-10}"; cabby_py="${CABBY_PY:-.venv/bin/python}"
+parts=" ${PARTS:-curl cabby small} "
 work="$(pwd)/Benchmarks/.work"; mkdir -p "$work"
 db="$work/taxii-$n.sqlite"; user=bench; password=bench-password-0123; collection=bench-collection
 lua="$(pwd)/Benchmarks/wrk_taxii11_post.lua"
@@ -60,6 +62,7 @@ blocks() { grep -o '<taxii_11:Content_Block>' "$1" | wc -l; }
 request "$work/poll-full.xml" "$collection"
 request "$work/poll-warm.xml" "$secret" "$(date -u +%Y-%m-%dT%H:%M:%S+00:00)"
 post "$work/poll-warm.xml" /dev/null "$auth" >/dev/null
+if [[ $parts == *" curl "* ]]; then
 echo "taxii.n$n.curl_full $(load)"
 t=(); rss=()
 for i in $(seq "$runs"); do
@@ -71,9 +74,10 @@ done
 echo "taxii.n$n.curl_full seconds_$(minmed "${t[@]}" | sed 's/ / seconds_/') response_bytes=$bytes blocks=$n" \
   "MiBps_best=$(python3 -c "print(round($bytes/1048576/min([${t[*]/%/,}]),1))")" \
   "server_peak_rss_MiB=$(mib VmHWM) server_rss_after_each_MiB=$(IFS=,; echo "${rss[*]}")"
+fi
 
 # (b) the same poll end to end with cabby (Python API: no per-block printing), through discovery-less poll URI.
-if [ -x "$cabby_py" ]; then
+if [[ $parts == *" cabby "* ]] && [ -x "$cabby_py" ]; then
   echo "taxii.n$n.cabby_full $(load)"
   t=()
   for i in $(seq "$runs"); do
@@ -100,6 +104,8 @@ PY
 fi
 
 # (c) small polls: Exclusive_Begin = label of the (k+1)-th newest block, so the window holds the newest k.
+if [[ $parts == *" small "* ]]; then
+[ -s "$work/poll-full-$n.out" ] || post "$work/poll-full.xml" "$work/poll-full-$n.out" "$auth" >/dev/null
 labels="$work/labels-$n.txt"
 grep -o '<taxii_11:Timestamp_Label>[^<]*' "$work/poll-full-$n.out" | sed 's/.*>//' | sort > "$labels"
 wrk_post() {  # wrk_post NAME CONNS BODY [AUTH]
@@ -127,5 +133,6 @@ for k in $small 1; do
     wrk_post "taxii.n$n.small$k.basic.c$c" "$c" "$work/poll-small$k-name.xml" "$auth"
   done
 done
+fi
 echo "taxii.n$n server_peak_rss_MiB=$(mib VmHWM) server_rss_end_MiB=$(mib VmRSS) $(load)"
 if grep -qiE "error|critical" "$work/taxii-serve.out"; then echo "server log:"; grep -iE "error|critical" "$work/taxii-serve.out" | head -5; fi
