@@ -13,19 +13,32 @@ public func buildApplication(
     configuration: ServerConfiguration,
     logger: Logger,
     clock: @escaping @Sendable () -> Date = { Date() },
+    drain: DrainState = DrainState(),
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let metrics = ServerMetrics()
     let recorder = PollRecorder(store: store, logger: logger, metrics: metrics)
-    let router = buildRouter(store: store, configuration: configuration, metrics: metrics, recorder: recorder, clock: clock)
-    // A connection that sends nothing for a minute is closed: stalled uploads and idle sockets do not pile up.
-    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
-    let server = try configuration.tls.map { files in try HTTPServerBuilder.tls(http1, tlsConfiguration: try files.serverConfiguration()) } ?? http1
+    let router = buildRouter(store: store, configuration: configuration, metrics: metrics, recorder: recorder, clock: clock, drain: drain)
+    // Idle connections are closed (stalled uploads and forgotten sockets do not pile up); a request head over the
+    // limit is refused by the HTTP parser before any handler runs.
+    let http1 = HTTPServerBuilder.http1(
+        configuration: .init(
+            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes
+            )
+        )
+    )
+    let server = try configuration.tls.map { certificate in try HTTPServerBuilder.tls(http1, tlsConfiguration: certificate.serverConfiguration()) } ?? http1
     return Application(
         router: router,
         server: server,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThreatFeed"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "ThreatFeed",
+            // Beyond the limit, new connections wait in the kernel's backlog until one closes.
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)
+        ),
         services: [PollRecorder.Flusher(recorder: recorder)] + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
@@ -34,7 +47,7 @@ public func buildApplication(
 
 func buildRouter(
     store: Store, configuration: ServerConfiguration, metrics: ServerMetrics, recorder: PollRecorder,
-    clock: @escaping @Sendable () -> Date
+    clock: @escaping @Sendable () -> Date, drain: DrainState
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: AccessLogMiddleware(metrics: metrics))
@@ -43,7 +56,7 @@ func buildRouter(
     TAXIIController(
         store: store, configuration: configuration, credentials: CredentialVerifier(store: store), recorder: recorder, clock: clock
     ).addRoutes(to: router)
-    HealthController(store: store, clock: clock, etdPollingEnabled: configuration.etdPollingEnabled).addRoutes(to: router)
+    HealthController(store: store, clock: clock, drain: drain, etdPollingEnabled: configuration.etdPollingEnabled).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)
     return router

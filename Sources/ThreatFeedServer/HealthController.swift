@@ -8,6 +8,7 @@ import ThreatFeedStore
 struct HealthController: Sendable {
     let store: Store
     let clock: @Sendable () -> Date
+    var drain = DrainState()
     var etdPollingEnabled = false
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -15,6 +16,8 @@ struct HealthController: Sendable {
             Self.json(["status": "ok"])
         }
         router.get("/health/ready") { _, _ in
+            // Draining: in-flight answers complete, but a load balancer should send new work elsewhere.
+            if drain.isDraining { return Self.json(["status": "draining"], status: .serviceUnavailable) }
             if await store.ping() { return Self.json(["status": "ready"]) }
             return Self.json(["status": "database unavailable"], status: .serviceUnavailable)
         }

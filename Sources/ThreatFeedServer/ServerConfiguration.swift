@@ -10,14 +10,24 @@ public struct ServerConfiguration: Sendable {
     /// long judgement ids in judgements feeds and the service addresses TAXII discovery advertises;
     /// without it we use `http://host:port`.
     public var publicURL: String?
-    /// Largest TAXII request body accepted; larger ones get a BAD_MESSAGE status without being read further.
+    /// Largest request body accepted (only TAXII reads bodies); larger ones get a BAD_MESSAGE status.
     public var taxiiMaxRequestBytes: Int
+    /// Largest request head: one header line, and all header lines together. Larger ones get a 400 from the HTTP
+    /// parser and the connection is closed.
+    public var maxHeaderBytes = 32 * 1024
+    /// Connections served at once; further ones wait in the listen backlog until one closes.
+    public var maxConnections = 1_000
+    /// A connection that sends nothing for this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
+    /// The longest from a request's head to the start of its answer (reading the body included); then 408.
+    /// Streaming a large answer is not limited by it.
+    public var requestTimeout: Duration = .seconds(30)
     /// The namespace STIX ids are minted in (`prefix:Indicator-<uuid>`); set your organisation's own.
     public var stixIDNamespace: STIXIDNamespace
     /// The producer identity named in every STIX indicator.
     public var stixProducer: String
-    /// HTTPS with these files; nil serves plain HTTP (loopback, or behind a TLS proxy).
-    public var tls: TLSFiles?
+    /// HTTPS with this certificate; nil serves plain HTTP (loopback, or behind a TLS proxy).
+    public var tls: ReloadableCertificate?
     /// Bearer token that opens `/health/clients`; nil keeps that page closed.
     public var adminToken: String?
     /// Bearer token for scraping `/metrics` from other hosts; nil serves it to loopback only.
@@ -32,7 +42,7 @@ public struct ServerConfiguration: Sendable {
         taxiiMaxRequestBytes: Int = 1 << 20,
         stixIDNamespace: STIXIDNamespace = .default,
         stixProducer: String = "ThreatFeed",
-        tls: TLSFiles? = nil
+        tls: ReloadableCertificate? = nil
     ) {
         self.host = host
         self.port = port

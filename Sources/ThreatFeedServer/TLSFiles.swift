@@ -1,3 +1,4 @@
+import Foundation
 import NIOSSL
 
 /// The PEM files `serve --tls-cert/--tls-key` names: a certificate chain (server first, then intermediates)
@@ -15,9 +16,9 @@ public struct TLSFiles: Sendable, Hashable {
         public let description: String
     }
 
-    /// TLS 1.2 and later only, with the files read now so that a bad path or a key that does not match stops
-    /// the start with a message naming the file, not a failed handshake later.
-    public func serverConfiguration() throws(LoadError) -> TLSConfiguration {
+    /// The chain and key, read now and checked to belong together, so that a bad path or a key that does not
+    /// match is reported naming the file, not as a failed handshake later.
+    public func load() throws(LoadError) -> LoadedCertificate {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificateChain)
@@ -32,16 +33,31 @@ public struct TLSFiles: Sendable, Hashable {
             // The error text describes the parse failure, never the key material.
             throw LoadError(description: "cannot read the TLS private key \(privateKey): \(error)")
         }
+        let loaded = LoadedCertificate(chain: chain, key: key)
+        do {
+            // Building a context checks that the key belongs to the certificate.
+            _ = try NIOSSLContext(configuration: loaded.configuration())
+        } catch {
+            throw LoadError(description: "the TLS private key \(privateKey) does not fit the certificate \(certificateChain): \(error)")
+        }
+        return loaded
+    }
+}
+
+/// A certificate chain with its key, as read from the files.
+public struct LoadedCertificate: Sendable {
+    let chain: [NIOSSLCertificate]
+    let key: NIOSSLPrivateKey
+
+    /// When the server certificate expires, for the log line at start and at each reload.
+    public var notValidAfter: Date { Date(timeIntervalSince1970: TimeInterval(chain[0].notValidAfter)) }
+
+    /// TLS 1.2 and later only.
+    func configuration() -> TLSConfiguration {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)
         )
         configuration.minimumTLSVersion = .tlsv12
-        do {
-            // Building a context checks that the key belongs to the certificate.
-            _ = try NIOSSLContext(configuration: configuration)
-        } catch {
-            throw LoadError(description: "the TLS private key \(privateKey) does not fit the certificate \(certificateChain): \(error)")
-        }
         return configuration
     }
 }

@@ -89,7 +89,21 @@ struct ServeCommand: AsyncParsableCommand {
             for note in report.notInFiles { logger.notice("feeds: \(note)") }
             logger.info("feeds: definitions applied", metadata: ["directory": "\(directory)", "changes": "\(report.changes.count)"])
         }
-        var configuration = ServerConfiguration(host: host, port: port, publicURL: value(.publicURL), tls: tls)
+        let certificate = try tls.map { files in try reportingErrors { try ReloadableCertificate(files: files) } }
+        if let certificate {
+            logger.info("TLS certificate loaded", metadata: ["certificate": "\(certificate.files.certificateChain)", "not_valid_after": "\(certificate.notValidAfter)"])
+        }
+        var configuration = ServerConfiguration(host: host, port: port, publicURL: value(.publicURL), tls: certificate)
+        // Every value was checked by validateAll above; the defaults live in SettingKey.
+        func size(_ key: SettingKey) -> Int { value(key).flatMap { try? ByteCount(parsing: $0).bytes } ?? 0 }
+        func duration(_ key: SettingKey) -> Duration? {
+            value(key).flatMap { try? TimeSpan(parsing: $0) }.map { .milliseconds(Int64($0.seconds * 1_000)) }
+        }
+        configuration.taxiiMaxRequestBytes = size(.maxRequestBody)
+        configuration.maxHeaderBytes = size(.maxHeaderSize)
+        configuration.maxConnections = value(.maxConnections).flatMap(Int.init) ?? configuration.maxConnections
+        configuration.idleTimeout = duration(.idleTimeout) ?? configuration.idleTimeout
+        configuration.requestTimeout = duration(.requestTimeout) ?? configuration.requestTimeout
         // Tokens come from the environment or the file only: on the command line every local user could read them in `ps`.
         configuration.adminToken = value(.adminToken)
         configuration.metricsToken = value(.metricsToken)
@@ -111,8 +125,10 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.etdPollingEnabled = true
         }
         let scheme = tls == nil ? "http" : "https"
+        let drain = DrainState()
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let app = try reportingErrors {
-            try buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { boundPort in
+            try buildApplication(store: store, configuration: configuration, logger: logger, drain: drain, onServerRunning: { boundPort in
                 // One plain line on stdout, so scripts (and the README's quick start) can find the port.
                 let line = "ThreatFeed listening on \(scheme)://\(Self.isIPv6(host) ? "[\(host)]" : host):\(boundPort) (database \(store.path))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
@@ -121,8 +137,10 @@ struct ServeCommand: AsyncParsableCommand {
         let retention = try reportingErrors { try Retention.period(nil, settings: settings) }
         let services = ServiceGroup(
             configuration: .init(
+                // Stopped in reverse order: draining starts first, the HTTP server (finishing in-flight answers) last.
                 services: [app as any Service, RetentionService(store: store, retention: retention, logger: logger)]
-                    + (etdService.map { [$0 as any Service] } ?? []),
+                    + (etdService.map { [$0 as any Service] } ?? [])
+                    + [CertificateReloadService(certificate: certificate, signals: hangups, logger: logger), DrainService(drain: drain, delay: duration(.drainDelay), logger: logger)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )

@@ -109,4 +109,59 @@ import ThreatFeedTesting
             #expect(empty.stdout.hasPrefix("no polls seen yet"))
         }
     }
+
+    /// "Is my gateway polling?" with two real pollers: cabby's taxii-poll from 127.0.0.1 and curl reading the
+    /// CTIA JSON view from 127.0.0.2 each get their own row, with the right kind and count.
+    @Test func healthClientsShowsACabbyPollerAndACurlPollerApart() async throws {
+        try PythonClients.requireVenv()
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("t.sqlite")
+            let input = try dir.write("in.txt", "pollers.example\n198.51.100.7\n")
+            #expect(try CommandRunner.run(["import", "--db", db, "--indicator", "seen", input]).status == 0)
+            #expect(try CommandRunner.run(["feed", "create", "esa", "--indicator", "seen", "--collection", "esa-feed", "--db", db]).status == 0)
+            #expect(try CommandRunner.run(["user", "add", "gw", "--db", db], stdin: Data("pollers-passphrase\n".utf8)).status == 0)
+            #expect(try CommandRunner.run(["feed", "grant", "esa", "gw", "--db", db]).status == 0)
+            let shown = try #require(try JSONSerialization.jsonObject(with: Data(try CommandRunner.run(["feed", "show", "esa", "--json", "--db", db]).stdout.utf8)) as? [String: Any])
+            let secret = try #require(shown["secret"] as? String)
+            let id = try #require(shown["id"] as? String)
+            let adminToken = "admin-\(UUID().uuidString)"
+            let server = try ServerProcess(database: db, environment: ["THREATFEED_ADMIN_TOKEN": adminToken])
+            defer { server.stop() }
+
+            for _ in 0..<2 {
+                let poll = try await onThread {
+                    try CommandRunner.run(
+                        program: PythonClients.tool("taxii-poll"),
+                        ["--host", "127.0.0.1", "--port", String(server.port), "--path", "/taxii/poll", "-c", "esa-feed",
+                         "--username", "gw", "--password", "pollers-passphrase"])
+                }
+                #expect((poll.stdout + poll.stderr).contains("2 blocks polled"), "\(poll.stdout.suffix(2000)) \(poll.stderr.suffix(2000))")
+            }
+            for _ in 0..<3 {
+                let view = try await curl(["--interface", "127.0.0.2", "\(server.baseURL)/ctia/feed/\(id)/view?s=\(secret)"])
+                #expect(view.stdout.contains("pollers.example"), "\(view.stderr)")
+            }
+
+            let clients = try await curl(["-H", "Authorization: Bearer \(adminToken)", "\(server.baseURL)/health/clients"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(clients.stdout.utf8)) as? [String: Any], "\(clients.stdout)")
+            let rows = try #require(object["clients"] as? [[String: Any]])
+            let cabby = try #require(rows.first { $0["client"] as? String == "127.0.0.1" }, "\(rows)")
+            #expect(cabby["feed"] as? String == "esa")
+            #expect(cabby["kind"] as? String == "taxii")
+            #expect(cabby["polls"] as? Int == 2)
+            #expect(cabby["served"] as? Int == 2)
+            #expect(cabby["outcome"] as? String == "served")
+            let curlRow = try #require(rows.first { $0["client"] as? String == "127.0.0.2" }, "\(rows)")
+            #expect(curlRow["feed"] as? String == "esa")
+            #expect(curlRow["kind"] as? String == "ctia-json")
+            #expect(curlRow["polls"] as? Int == 3)
+            #expect(curlRow["served"] as? Int == 2)
+            // Each new client's first requests are kept, cabby's with its own User-Agent and no credentials.
+            let samples = try #require(object["first_requests"] as? [[String: Any]])
+            let cabbyHeaders = samples.filter { $0["client"] as? String == "127.0.0.1" }.flatMap { $0["headers"] as? [String] ?? [] }
+            #expect(cabbyHeaders.contains { $0.lowercased().hasPrefix("user-agent: cabby") }, "\(cabbyHeaders)")
+            #expect(!cabbyHeaders.contains { $0.lowercased().hasPrefix("authorization") })
+            #expect(!clients.stdout.contains(secret) && !clients.stdout.contains("pollers-passphrase"))
+        }
+    }
 }

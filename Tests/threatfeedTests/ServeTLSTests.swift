@@ -102,4 +102,66 @@ import ThreatFeedTesting
             #expect(plain.stderr.contains("give --tls-cert and --tls-key"))
         }
     }
+
+    /// A renewed certificate is installed by SIGHUP without a restart; a broken renewal keeps the old one.
+    @Test func sighupReloadsTheCertificateAndABadOneKeepsThePrevious() async throws {
+        try await withTemporaryDirectory { dir in
+            let first = try makeCertificates(in: dir)
+            let renewedDirectory = try TemporaryDirectory()
+            defer { renewedDirectory.remove() }
+            let renewed = try makeCertificates(in: renewedDirectory)
+            // The files the server is configured with; a renewal overwrites them in place.
+            let liveChain = dir.file("live.pem")
+            let liveKey = dir.file("live.key")
+            func install(_ pair: (ca: String, chain: String, key: String)) throws {
+                try? FileManager.default.removeItem(atPath: liveChain)
+                try? FileManager.default.removeItem(atPath: liveKey)
+                try FileManager.default.copyItem(atPath: pair.chain, toPath: liveChain)
+                try FileManager.default.copyItem(atPath: pair.key, toPath: liveKey)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: liveKey)
+            }
+            try install(first)
+            let server = try ServerProcess(database: dir.file("t.sqlite"), extraArguments: ["--tls-cert", liveChain, "--tls-key", liveKey])
+            defer { server.stop() }
+            func trusts(_ ca: String) async throws -> Bool {
+                try await onThread { try self.curl(["--cacert", ca, "\(server.baseURL)/health"]) }.status == 0
+            }
+            func waitForLog(_ text: String) async throws {
+                let deadline = Date().addingTimeInterval(10)
+                while !server.stderrText.contains(text), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(try await trusts(first.ca))
+            #expect(try await !trusts(renewed.ca))
+
+            try install(renewed)
+            kill(server.process.processIdentifier, SIGHUP)
+            try await waitForLog("SIGHUP: TLS certificate reloaded")
+            #expect(try await trusts(renewed.ca), "new handshakes get the renewed certificate: \(server.stderrText)")
+            #expect(try await !trusts(first.ca))
+
+            // A half-written renewal: the reload fails, names the file, and the certificate in use stays.
+            try "not a certificate".write(toFile: liveChain, atomically: true, encoding: .utf8)
+            kill(server.process.processIdentifier, SIGHUP)
+            try await waitForLog("TLS certificate not reloaded")
+            #expect(server.stderrText.contains("live.pem"), "\(server.stderrText)")
+            #expect(server.process.isRunning)
+            #expect(try await trusts(renewed.ca))
+            #expect(!server.stderrText.contains("PRIVATE KEY"))
+            #expect(server.stop() == 0)
+        }
+    }
+
+    /// Plain HTTP: SIGHUP (systemctl reload) is logged and ignored instead of ending the server.
+    @Test func sighupWithoutTLSDoesNotStopTheServer() async throws {
+        try await withTemporaryDirectory { dir in
+            let server = try ServerProcess(database: dir.file("t.sqlite"))
+            defer { server.stop() }
+            kill(server.process.processIdentifier, SIGHUP)
+            let deadline = Date().addingTimeInterval(10)
+            while !server.stderrText.contains("no TLS certificate to reload"), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(server.stderrText.contains("SIGHUP: no TLS certificate to reload"))
+            #expect(try await onThread { try self.curl(["\(server.baseURL)/health"]) }.stdout == #"{"status":"ok"}"#)
+            #expect(server.stop() == 0)
+        }
+    }
 }

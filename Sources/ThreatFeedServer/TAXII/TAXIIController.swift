@@ -66,7 +66,20 @@ struct TAXIIController: Sendable {
     func answer(_ request: Request, _ context: AppRequestContext, feedID: String?) async throws -> Response {
         let limit = configuration.taxiiMaxRequestBytes
         let client = context.clientAddress
-        let collected = try await Self.collect(request.body, upTo: limit)
+        let collected: ByteBuffer?
+        do {
+            collected = try await Self.collect(request.body, upTo: limit, within: configuration.requestTimeout)
+        } catch is BodyTimedOut {
+            await recorder.record(feed: "-", client: client, kind: .taxii, outcome: .refused, served: nil, at: clock())
+            let seconds = configuration.requestTimeout.components.seconds
+            context.logger.notice("taxii: request body not received in time", metadata: ["seconds": "\(seconds)"])
+            var answer = TAXIIAnswer.status(
+                .badMessage("The request body did not arrive within \(seconds) seconds", inResponseTo: TAXIIMessageID.unknownRequest),
+                https: https)
+            answer.status = .requestTimeout
+            answer.headers[.connection] = "close"
+            return answer
+        }
         if await recorder.wantsSample(of: client) {
             await recorder.keep(RequestSampling.sample(request, client: client, body: collected.map { Array(buffer: $0) } ?? [], at: clock()))
         }
@@ -125,6 +138,21 @@ struct TAXIIController: Sendable {
     /// The body if it fits in `limit` bytes. A larger one is read on and dropped (up to 64 × the limit) so that a
     /// client which sends its whole body before reading, as Python's clients do, receives the BAD_MESSAGE instead
     /// of a stalled upload; beyond that we stop reading and the idle timeout closes the connection.
+    static func collect(_ body: RequestBody, upTo limit: Int, within timeout: Duration) async throws -> ByteBuffer? {
+        // A client that trickles its body (a byte every few seconds defeats the idle timeout) is cut off.
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await collect(body, upTo: limit) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw BodyTimedOut()
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    struct BodyTimedOut: Error {}
+
     static func collect(_ body: RequestBody, upTo limit: Int) async throws -> ByteBuffer? {
         var collected = ByteBuffer()
         var total = 0

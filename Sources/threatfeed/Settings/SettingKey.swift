@@ -4,7 +4,7 @@ import Foundation
 /// Precedence: command-line flag > environment > configuration file > default.
 struct SettingKey: Hashable, Sendable {
     enum Kind: Sendable {
-        case text, port, bool, duration, url, logLevel, logFormat, namespace, path
+        case text, port, bool, duration, url, logLevel, logFormat, namespace, path, size, count
     }
 
     /// Dotted path in the YAML file, e.g. `server.port`.
@@ -27,6 +27,14 @@ struct SettingKey: Hashable, Sendable {
     static let port = SettingKey("server.port", "THREATFEED_PORT", .port, default: "8080")
     static let publicURL = SettingKey("server.public_url", "THREATFEED_PUBLIC_URL", .url)
     static let allowInsecureHTTP = SettingKey("server.allow_insecure_http", "THREATFEED_ALLOW_INSECURE_HTTP", .bool, default: "false")
+    /// Keep answering (with /health/ready at 503) this long after SIGTERM before closing the listener, so a load
+    /// balancer sees the drain before connections are refused. Unset: close at once.
+    static let drainDelay = SettingKey("server.drain_delay", "THREATFEED_DRAIN_DELAY", .duration)
+    static let maxRequestBody = SettingKey("limits.max_request_body", "THREATFEED_MAX_REQUEST_BODY", .size, default: "1MiB")
+    static let maxHeaderSize = SettingKey("limits.max_header_size", "THREATFEED_MAX_HEADER_SIZE", .size, default: "32KiB")
+    static let maxConnections = SettingKey("limits.max_connections", "THREATFEED_MAX_CONNECTIONS", .count, default: "1000")
+    static let idleTimeout = SettingKey("limits.idle_timeout", "THREATFEED_IDLE_TIMEOUT", .duration, default: "60s")
+    static let requestTimeout = SettingKey("limits.request_timeout", "THREATFEED_REQUEST_TIMEOUT", .duration, default: "30s")
     static let tlsCertificate = SettingKey("tls.certificate", "THREATFEED_TLS_CERT", .path)
     static let tlsKey = SettingKey("tls.key", "THREATFEED_TLS_KEY", .path)
     static let database = SettingKey("database.path", "THREATFEED_DB", .path, default: "./data/threatfeed.sqlite")
@@ -62,7 +70,8 @@ struct SettingKey: Hashable, Sendable {
     static let policyGatewayIPs = SettingKey("policy.gateway_ips", "THREATFEED_GATEWAY_IPS", .text)
 
     static let all: [SettingKey] = [
-        host, port, publicURL, allowInsecureHTTP, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
+        host, port, publicURL, allowInsecureHTTP, drainDelay, maxRequestBody, maxHeaderSize, maxConnections, idleTimeout,
+        requestTimeout, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
         importValidFor, stixIDNamespace, stixProducer, feedsDirectory, adminToken, metricsToken,
         etdRegion, etdBaseURL, etdClientID, etdClientSecret, etdAPIKey, etdPollInterval, etdSettleDelay, etdLookBack,
         etdVerdicts, etdTechniques, etdMailboxes, etdIndicator, etdValidForIP, etdValidForDomain, etdValidForURL, etdValidForHash,

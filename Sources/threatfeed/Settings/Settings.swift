@@ -70,6 +70,12 @@ struct Settings: Sendable {
         case .duration:
             do { _ = try TimeSpan(parsing: value) } catch { return "\(shown): \(error)" }
             return nil
+        case .size:
+            do { _ = try ByteCount(parsing: value) } catch { return "\(shown): \(error.problem)" }
+            return nil
+        case .count:
+            guard let count = Int(value), count > 0 else { return "\(shown) is not a whole number above zero" }
+            return nil
         case .url:
             return PublicURL(parsing: value) == nil ? "\(shown) is not http(s)://host[:port]" : nil
         case .logLevel:
