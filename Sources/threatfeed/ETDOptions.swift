@@ -41,6 +41,12 @@ struct ETDOptions: ParsableArguments {
             if let value = settings.string(key) { connection[key.environment] = value }
         }
         guard var configuration = try ETDConfiguration(environment: connection) else { return nil }
+        try tune(&configuration, settings)
+        return configuration
+    }
+
+    /// The poller's tuning from the settings, and the per-verdict rules of the feeds-as-code files.
+    func tune(_ configuration: inout ETDConfiguration, _ settings: Settings) throws {
         func span(_ key: SettingKey) throws -> TimeSpan? {
             guard let text = settings.string(key) else { return nil }
             do { return try TimeSpan(parsing: text) } catch { throw CLIError("\(key.key) (\(key.environment)): \(error)") }
@@ -60,7 +66,9 @@ struct ETDOptions: ParsableArguments {
         for (key, kind) in validFor {
             if let value = try span(key) { configuration.defaultRule.validFor[kind] = value }
         }
-        return configuration
+        if let directory = settings.string(.feedsDirectory) {
+            configuration.rules = try FeedDefinitions.load(directory: directory).etdRules(base: configuration.defaultRule, actedOn: configuration.verdicts)
+        }
     }
 
     /// Technique names hold spaces ("Malicious URL"): only commas separate them.

@@ -26,11 +26,17 @@ struct ETDReplayCommand: AsyncParsableCommand {
                 throw CLIError("cannot read \(file): \((error as NSError).localizedDescription)")
             }
             let recorded = try ETDSearchPage.decode(data, endpoint: file)
-            // Rules and filters from the environment when ETD is configured, else the documented defaults.
+            // Rules and filters from the settings and the feeds-as-code files, as `serve` would use them.
             let settings = try global.settings()
-            let configuration = try etd.configuration(settings) ?? ETDConfiguration(
-                baseURL: "file://\(file)", credentials: ETDCredentials(clientID: "", clientSecret: "", apiKey: "")
-            )
+            var configuration: ETDConfiguration
+            if let connected = try etd.configuration(settings) {
+                configuration = connected
+            } else {
+                configuration = ETDConfiguration(
+                    baseURL: "file://\(file)", credentials: ETDCredentials(clientID: "", clientSecret: "", apiKey: "")
+                )
+                try etd.tune(&configuration, settings)
+            }
             var logger = Logger(label: "threatfeed.etd")
             logger.logLevel = .warning
             let processor = ConvictionPageProcessor(

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import ThreatFeedCore
+import ThreatFeedStore
 import ThreatFeedTesting
 
 /// Feeds as code: `threatfeed feeds apply` and the start-up apply.
@@ -104,6 +106,75 @@ import ThreatFeedTesting
             defer { server.stop() }
             let feeds = try await onThread { try CommandRunner.run(program: "/usr/bin/curl", ["-s", "\(server.baseURL)/health/feeds"]) }
             #expect(feeds.stdout.contains(#""name":"sample""#), "\(feeds.stdout)")
+        }
+    }
+
+    /// An indicator's `etd:` block routes verdicts into it (only the kinds listed); other verdicts go to etd.indicator.
+    @Test func etdRulesInFeedFilesRouteVerdictsToTheirIndicators() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("t.sqlite")
+            let defs = dir.file("defs")
+            try FileManager.default.createDirectory(atPath: defs, withIntermediateDirectories: true)
+            _ = try dir.write("defs/etd.yaml", """
+                indicators:
+                  - name: etd-phishing
+                    title: Phishing URLs from ETD
+                    etd:
+                      verdicts: [Phishing]
+                      observables: [url]
+                      valid_for: {url: 14d}
+                """)
+            let (policy, _) = try ETDCommandTests.policyDirectory(dir)
+            let recorded = PythonClients.packageRoot.appendingPathComponent("Tests/ThreatFeedETDTests/Fixtures/search-response-page1.json").path
+            let environment = ["THREATFEED_FEEDS_DIR": defs]
+            let replay = try CommandRunner.run(["etd", "replay", recorded, "--db", db, "--policy-dir", policy], environment: environment)
+            #expect(replay.status == 0, "\(replay.stderr)")
+
+            func live(_ indicator: String) throws -> [String] {
+                let store = try Store(path: db)
+                return try store.readNow { reader in
+                    guard let found = try reader.indicator(named: try EntityName(indicator)) else { return [] }
+                    var values: [String] = []
+                    try reader.forEachLiveObservable(ofIndicator: found.id, at: Date()) { values.append("\($0.type.rawValue):\($0.value)") }
+                    return values.sorted()
+                }
+            }
+            let phishing = try live("etd-phishing")
+            #expect(phishing.count == 2 && phishing.allSatisfy { $0.hasPrefix("url:https://") && $0.contains("m365-login.example.net") }, "\(phishing)")
+            let others = try live("etd-convictions")
+            #expect(others.contains("url:https://prize-desk.example.org/claim?ref=77120"), "\(others)")
+            #expect(!others.contains { $0.contains("m365-login") }, "phishing publishes only into its own indicator")
+
+            // Mistakes name the file and line.
+            _ = try dir.write("defs/twice.yaml", """
+                indicators:
+                  - name: also-phishing
+                    etd:
+                      verdicts: [phishing]
+                """)
+            let twice = try CommandRunner.run(["etd", "replay", recorded, "--db", db, "--policy-dir", policy], environment: environment)
+            #expect(twice.status == 1)
+            #expect(twice.stderr.contains("twice.yaml:4: ETD verdict 'phishing' already publishes into another indicator at"), "\(twice.stderr)")
+            try FileManager.default.removeItem(atPath: dir.file("defs/twice.yaml"))
+            _ = try dir.write("defs/bad.yaml", """
+                indicators:
+                  - name: spam-senders
+                    etd:
+                      verdicts: [spam]
+                      observables: [sender_address]
+                """)
+            let badKind = try CommandRunner.run(["feeds", "apply", "--dir", defs, "--db", db])
+            #expect(badKind.status == 1)
+            #expect(badKind.stderr.contains("bad.yaml:5: unknown observable kind 'sender_address'"), "\(badKind.stderr)")
+            _ = try dir.write("defs/bad.yaml", """
+                indicators:
+                  - name: spam-senders
+                    etd:
+                      verdicts: [spam]
+                """)
+            let notActed = try CommandRunner.run(["etd", "replay", recorded, "--db", db, "--policy-dir", policy], environment: environment)
+            #expect(notActed.status == 1)
+            #expect(notActed.stderr.contains("bad.yaml:4: ETD verdict 'spam' would publish here, but etd.verdicts"), "\(notActed.stderr)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ThreatFeedCore
+import ThreatFeedETD
 import Yams
 
 /// Indicators and feeds declared in `feeds/*.yaml`, applied by `threatfeed feeds apply` and at start-up:
@@ -9,6 +10,11 @@ import Yams
 ///   - name: manual-blocklist
 ///     title: Manual blocklist
 ///     description: Values the SOC adds by hand
+///   - name: etd-phishing
+///     etd:                       # ETD convictions with these verdicts publish here
+///       verdicts: [phishing, bec]
+///       observables: [sender_domain, url]   # default: all four kinds
+///       valid_for: {url: 14d}               # default: the etd.valid_for_* settings
 /// feeds:
 ///   - name: esa-blocklist
 ///     indicator: manual-blocklist
@@ -23,7 +29,48 @@ struct FeedDefinitions: Sendable {
         var name: EntityName
         var title: String?
         var description: String?
+        var etd: ETDTarget?
         var origin: String
+    }
+
+    /// Which ETD convictions publish into an indicator. Verdicts no file names go to `etd.indicator`.
+    struct ETDTarget: Sendable {
+        var verdicts: [String]
+        var kinds: Set<ETDObservableKind>?
+        var validFor: [ETDObservableKind: TimeSpan]
+        var origin: String
+    }
+
+    /// The names files use for each kind, as in the etd.valid_for_* settings.
+    static let kindNames: [String: ETDObservableKind] = [
+        "sender_ip": .senderIP, "sender_domain": .senderDomain, "url": .url, "attachment_sha256": .attachmentSHA256,
+    ]
+
+    /// The per-verdict ETD rules the files declare; a verdict claimed by two indicators is an error naming both.
+    /// Kinds and lifetimes a file leaves out come from `base` (the etd.* settings).
+    func etdRules(base: ETDRule, actedOn verdicts: [String]) throws -> [String: ETDRule] {
+        var rules: [String: ETDRule] = [:]
+        var claimedAt: [String: String] = [:]
+        for indicator in indicators {
+            guard let target = indicator.etd else { continue }
+            for verdict in target.verdicts {
+                if let first = claimedAt[verdict] {
+                    throw CLIError("\(target.origin): ETD verdict '\(verdict)' already publishes into another indicator at \(first)")
+                }
+                claimedAt[verdict] = target.origin
+                guard verdicts.contains(verdict) else {
+                    throw CLIError(
+                        "\(target.origin): ETD verdict '\(verdict)' would publish here, but etd.verdicts (\(verdicts.joined(separator: ","))) does not act on it; add it there"
+                    )
+                }
+                var rule = base
+                rule.indicator = indicator.name
+                if let kinds = target.kinds { rule.kinds = kinds }
+                rule.validFor.merge(target.validFor) { _, file in file }
+                rules[verdict] = rule
+            }
+        }
+        return rules
     }
 
     struct FeedDefinition: Sendable {
@@ -111,11 +158,50 @@ struct FeedDefinitions: Sendable {
 
     private static func indicator(_ node: Node, file: String) throws -> IndicatorDefinition {
         let place = "\(file):\(node.mark?.line ?? 0)"
-        let f = try fields(node, file: file, allowed: ["name", "title", "description"])
+        let f = try fields(node, file: file, allowed: ["name", "title", "description", "etd"])
         return IndicatorDefinition(
             name: try entityName(try text(f["name"], "name"), f["name"], "name", required: place),
-            title: try text(f["title"], "title"), description: try text(f["description"], "description"), origin: place
+            title: try text(f["title"], "title"), description: try text(f["description"], "description"),
+            etd: try f["etd"].map { try etdTarget($0.value, file: file) }, origin: place
         )
+    }
+
+    private static func etdTarget(_ node: Node, file: String) throws -> ETDTarget {
+        let place = "\(file):\(node.mark?.line ?? 0)"
+        let f = try fields(node, file: file, allowed: ["verdicts", "observables", "valid_for"])
+        func list(_ name: String) throws -> [String]? {
+            guard let field = f[name] else { return nil }
+            guard case .sequence(let items) = field.value, !items.isEmpty else {
+                throw CLIError("\(field.place): '\(name)' must be a non-empty list, e.g. [phishing, bec]")
+            }
+            return try items.map { item in
+                guard let value = item.string?.trimmingCharacters(in: .whitespaces).lowercased(), !value.isEmpty else {
+                    throw CLIError("\(field.place): '\(name)' holds an empty or nested entry")
+                }
+                return value
+            }
+        }
+        func kind(_ name: String, at place: String) throws -> ETDObservableKind {
+            guard let kind = kindNames[name] else {
+                throw CLIError("\(place): unknown observable kind '\(name)'; known: \(kindNames.keys.sorted().joined(separator: ", "))")
+            }
+            return kind
+        }
+        guard let verdicts = try list("verdicts") else { throw CLIError("\(place): 'verdicts' is required under etd") }
+        let kinds = try list("observables").map { names in Set(try names.map { try kind($0, at: f["observables"]!.place) }) }
+        var validFor: [ETDObservableKind: TimeSpan] = [:]
+        if let field = f["valid_for"] {
+            guard case .mapping(let mapping) = field.value else {
+                throw CLIError("\(field.place): 'valid_for' must map kinds to durations, e.g. {url: 14d}")
+            }
+            for (key, value) in mapping {
+                let at = "\(file):\(key.mark?.line ?? 0)"
+                let observableKind = try kind(key.string ?? "?", at: at)
+                guard let text = value.string else { throw CLIError("\(at): valid_for of '\(key.string ?? "?")' must be a duration") }
+                do { validFor[observableKind] = try TimeSpan(parsing: text) } catch { throw CLIError("\(at): valid_for: \(error)") }
+            }
+        }
+        return ETDTarget(verdicts: verdicts, kinds: kinds, validFor: validFor, origin: place)
     }
 
     private static func feed(_ node: Node, file: String) throws -> FeedDefinition {
