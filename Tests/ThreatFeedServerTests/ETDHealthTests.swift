@@ -55,6 +55,16 @@ import ThreatFeedTesting
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: feeds.body).utf8)) as? [String: Any])
                 let feedsETD = try #require(object["etd"] as? [String: Any])
                 #expect((feedsETD["held_back"] as? [String: Int])?["freemail-domain"] == 2)
+
+                // The same figures for Prometheus: cycle results, lag, held back by reason.
+                let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+                for line in [
+                    "threatfeed_etd_enabled 1.0", "threatfeed_etd_lag_seconds 300.0", "threatfeed_etd_consecutive_failures 1.0",
+                    "threatfeed_etd_convictions_seen 1.0", #"threatfeed_etd_judgements{change="created"} 1.0"#,
+                    #"threatfeed_etd_held_back{reason="freemail-domain"} 2.0"#, #"threatfeed_etd_held_back{reason="allowlisted"} 0.0"#,
+                ] {
+                    #expect(metrics.contains(line), "\(line) in \(metrics.suffix(2500))")
+                }
             }
         }
     }

@@ -20,7 +20,7 @@ struct ObservabilityController: Sendable {
             guard Self.allowed(request, context, token: configuration.metricsToken, loopbackWithoutToken: true) else {
                 return Self.denied(configuration.metricsToken == nil ? "metrics are served to loopback clients only; set a metrics token to scrape from elsewhere" : "wrong or missing bearer token")
             }
-            let body = try await metrics.render(store: store, now: clock())
+            let body = try await metrics.render(store: store, now: clock(), etdPollingEnabled: configuration.etdPollingEnabled)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: body))

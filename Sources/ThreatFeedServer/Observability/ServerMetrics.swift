@@ -31,13 +31,15 @@ public final class ServerMetrics: Sendable {
         ).increment()
     }
 
-    /// The text exposition, with feed sizes read now.
-    func render(store: Store, now: Date) async throws -> [UInt8] {
-        let sizes = try await store.read { reader in
-            try reader.feeds().map { feed in
+    /// The text exposition, with feed sizes and the ETD poller's persisted progress read now.
+    func render(store: Store, now: Date, etdPollingEnabled: Bool) async throws -> [UInt8] {
+        let (sizes, etd) = try await store.read { reader in
+            let sizes = try reader.feeds().map { feed in
                 (feed.name.value, try reader.statistics(ofIndicator: feed.indicatorID, at: now), feed.isLive(at: now))
             }
+            return (sizes, try reader.etdPollStatus())
         }
+        recordETD(etd, enabled: etdPollingEnabled, now: now)
         for (name, statistics, live) in sizes {
             registry.makeGauge(name: "threatfeed_feed_observables", labels: [("feed", name)]).set(to: Double(statistics.liveObservables))
             registry.makeGauge(name: "threatfeed_feed_judgements", labels: [("feed", name)]).set(to: Double(statistics.judgements))
@@ -50,5 +52,24 @@ public final class ServerMetrics: Sendable {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer
+    }
+
+    /// ETD cycle results and lag. The counts are totals kept in the database (they survive restarts), so they are
+    /// gauges: a Prometheus counter would restart from zero with the process.
+    private func recordETD(_ status: ETDPollStatus, enabled: Bool, now: Date) {
+        registry.makeGauge(name: "threatfeed_etd_enabled").set(to: enabled ? 1 : 0)
+        if let lag = status.lag(at: now) { registry.makeGauge(name: "threatfeed_etd_lag_seconds").set(to: lag) }
+        if let success = status.lastSuccess {
+            registry.makeGauge(name: "threatfeed_etd_last_success_timestamp_seconds").set(to: success.timeIntervalSince1970)
+        }
+        registry.makeGauge(name: "threatfeed_etd_consecutive_failures").set(to: Double(status.consecutiveFailures))
+        registry.makeGauge(name: "threatfeed_etd_convictions_seen").set(to: Double(status.convictionsSeen))
+        for (change, count) in [("created", status.judgementsCreated), ("refreshed", status.judgementsRefreshed), ("ended", status.judgementsEnded)] {
+            registry.makeGauge(name: "threatfeed_etd_judgements", labels: [("change", change)]).set(to: Double(count))
+        }
+        for reason in HoldBackReason.allCases {
+            registry.makeGauge(name: "threatfeed_etd_held_back", labels: [("reason", reason.rawValue)])
+                .set(to: Double(status.heldBack[reason] ?? 0))
+        }
     }
 }
