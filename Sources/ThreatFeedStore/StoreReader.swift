@@ -9,20 +9,20 @@ public struct StoreReader {
     // MARK: Indicators
 
     public func indicator(named name: EntityName) throws -> Indicator? {
-        try Row.fetchOne(db, sql: "SELECT * FROM indicator WHERE name = ?", arguments: [name.value]).map(Self.indicator)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM indicator WHERE name = ?"), arguments: [name.value]).map(Self.indicator)
     }
 
     public func indicator(id: String) throws -> Indicator? {
-        try Row.fetchOne(db, sql: "SELECT * FROM indicator WHERE id = ?", arguments: [id]).map(Self.indicator)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM indicator WHERE id = ?"), arguments: [id]).map(Self.indicator)
     }
 
     public func indicators() throws -> [Indicator] {
-        try Row.fetchAll(db, sql: "SELECT * FROM indicator ORDER BY name").map(Self.indicator)
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM indicator ORDER BY name")).map(Self.indicator)
     }
 
     /// Changes with every write to the indicator's judgements; rendered feed bodies are keyed on it.
     public func revision(ofIndicator id: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT revision FROM indicator WHERE id = ?", arguments: [id])
+        try Int64.fetchOne(try db.cachedStatement(sql: "SELECT revision FROM indicator WHERE id = ?"), arguments: [id])
     }
 
     private static func indicator(_ row: Row) -> Indicator {
@@ -35,20 +35,20 @@ public struct StoreReader {
     // MARK: Feeds
 
     public func feed(named name: EntityName) throws -> Feed? {
-        try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE name = ?", arguments: [name.value]).map(Self.feed)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE name = ?"), arguments: [name.value]).map(Self.feed)
     }
 
     /// By `feed-<uuid>`, the id in the view URL.
     public func feed(id: String) throws -> Feed? {
-        try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE id = ?", arguments: [id]).map(Self.feed)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE id = ?"), arguments: [id]).map(Self.feed)
     }
 
     public func feed(collectionName: String) throws -> Feed? {
-        try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE collection_name = ?", arguments: [collectionName]).map(Self.feed)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE collection_name = ?"), arguments: [collectionName]).map(Self.feed)
     }
 
     public func feeds() throws -> [Feed] {
-        try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY name").map(Self.feed)
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM feed ORDER BY name")).map(Self.feed)
     }
 
     private static func feed(_ row: Row) -> Feed {
@@ -67,18 +67,17 @@ public struct StoreReader {
     // MARK: Users and grants
 
     public func user(named name: EntityName) throws -> User? {
-        try Row.fetchOne(db, sql: "SELECT * FROM user WHERE name = ?", arguments: [name.value]).map(Self.user)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [name.value]).map(Self.user)
     }
 
     public func users() throws -> [User] {
-        try Row.fetchAll(db, sql: "SELECT * FROM user ORDER BY name").map(Self.user)
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM user ORDER BY name")).map(Self.user)
     }
 
     /// The users whose Basic credentials open the feed's collection, by name.
     public func usersGranted(feed id: String) throws -> [User] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT u.* FROM user u JOIN feed_grant g ON g.user_id = u.id WHERE g.feed_id = ? ORDER BY u.name",
+            try db.cachedStatement(sql: "SELECT u.* FROM user u JOIN feed_grant g ON g.user_id = u.id WHERE g.feed_id = ? ORDER BY u.name"),
             arguments: [id]
         ).map(Self.user)
     }
@@ -86,15 +85,14 @@ public struct StoreReader {
     /// The feeds a user may poll over TAXII, by name.
     public func feedsGranted(toUser id: String) throws -> [Feed] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT f.* FROM feed f JOIN feed_grant g ON g.feed_id = f.id WHERE g.user_id = ? ORDER BY f.name",
+            try db.cachedStatement(sql: "SELECT f.* FROM feed f JOIN feed_grant g ON g.feed_id = f.id WHERE g.user_id = ? ORDER BY f.name"),
             arguments: [id]
         ).map(Self.feed)
     }
 
     public func isGranted(feed feedID: String, toUser userID: String) throws -> Bool {
         try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM feed_grant WHERE feed_id = ? AND user_id = ?)", arguments: [feedID, userID]
+            try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM feed_grant WHERE feed_id = ? AND user_id = ?)"), arguments: [feedID, userID]
         ) ?? false
     }
 
@@ -113,12 +111,11 @@ public struct StoreReader {
     /// Live observables of an indicator, each once, in value order (bytewise, as `/view.txt` wants).
     public func forEachLiveObservableByValue(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws {
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT DISTINCT o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
                 WHERE j.indicator_id = :indicator AND \(Self.live)
                 ORDER BY o.value, o.type
-                """,
+                """),
             arguments: ["indicator": id, "now": micros(now)]
         )
         while let row = try rows.next() {
@@ -131,12 +128,11 @@ public struct StoreReader {
     public func forEachLiveObservable(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws {
         // The (indicator_id, observable_id, source) unique index yields rows grouped by observable: no sort needed.
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
                 WHERE j.indicator_id = :indicator AND \(Self.live)
                 GROUP BY j.observable_id ORDER BY j.observable_id
-                """,
+                """),
             arguments: ["indicator": id, "now": micros(now)]
         )
         while let row = try rows.next() {
@@ -157,12 +153,11 @@ public struct StoreReader {
         _ body: (StoredJudgement) throws -> Void
     ) throws {
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT j.*, o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
                 WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
                 ORDER BY j.label LIMIT :limit OFFSET :offset
-                """,
+                """),
             arguments: [
                 "indicator": id, "now": micros(now), "after": after?.microseconds ?? Int64.min,
                 "upTo": upTo?.microseconds ?? Int64.max, "limit": limit ?? -1, "offset": offset,
@@ -178,11 +173,10 @@ public struct StoreReader {
         ofIndicator id: String, at now: Date, after: TimestampLabel? = nil, upTo: TimestampLabel? = nil
     ) throws -> Int {
         try Int.fetchOne(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT count(*) FROM judgement j
                 WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
-                """,
+                """),
             arguments: [
                 "indicator": id, "now": micros(now), "after": after?.microseconds ?? Int64.min,
                 "upTo": upTo?.microseconds ?? Int64.max,
@@ -193,11 +187,10 @@ public struct StoreReader {
     /// Every judgement of an indicator, live or not, by label (for export).
     public func forEachJudgement(ofIndicator id: String, _ body: (StoredJudgement) throws -> Void) throws {
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT j.*, o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
                 WHERE j.indicator_id = ? ORDER BY j.label
-                """,
+                """),
             arguments: [id]
         )
         while let row = try rows.next() { try body(Self.storedJudgement(row)) }
@@ -245,12 +238,11 @@ public struct StoreReader {
 
     public func statistics(ofIndicator id: String, at now: Date) throws -> IndicatorStatistics {
         let live = try Int.fetchOne(
-            db,
-            sql: "SELECT count(DISTINCT j.observable_id) FROM judgement j WHERE j.indicator_id = :indicator AND \(Self.live)",
+            try db.cachedStatement(sql: "SELECT count(DISTINCT j.observable_id) FROM judgement j WHERE j.indicator_id = :indicator AND \(Self.live)"),
             arguments: ["indicator": id, "now": micros(now)]
         ) ?? 0
-        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgement WHERE indicator_id = ?", arguments: [id]) ?? 0
-        let newest = try Int64.fetchOne(db, sql: "SELECT max(label) FROM judgement WHERE indicator_id = ?", arguments: [id])
+        let total = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM judgement WHERE indicator_id = ?"), arguments: [id]) ?? 0
+        let newest = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT max(label) FROM judgement WHERE indicator_id = ?"), arguments: [id])
         return IndicatorStatistics(liveObservables: live, judgements: total, newestLabel: newest.map(TimestampLabel.init(microseconds:)))
     }
 
@@ -258,14 +250,13 @@ public struct StoreReader {
     /// a view rendered at `now` stays right until then (or until the indicator's revision changes).
     public func nextValidityChange(ofIndicator id: String, after now: Date) throws -> Date? {
         let value = try Int64.fetchOne(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT min(t) FROM (
                     SELECT min(valid_start) AS t FROM judgement WHERE indicator_id = :indicator AND valid_start > :now
                     UNION ALL
                     SELECT min(valid_end) + 1 AS t FROM judgement WHERE indicator_id = :indicator AND valid_end >= :now
                 )
-                """,
+                """),
             arguments: ["indicator": id, "now": micros(now)]
         )
         return value.map { date(micros: $0) }
@@ -273,10 +264,10 @@ public struct StoreReader {
 
     /// Counts for tests and summaries.
     public func countJudgements(ofIndicator id: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM judgement WHERE indicator_id = ?", arguments: [id]) ?? 0
+        try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM judgement WHERE indicator_id = ?"), arguments: [id]) ?? 0
     }
 
     public func lastLabel() throws -> TimestampLabel {
-        TimestampLabel(microseconds: try Int64.fetchOne(db, sql: "SELECT value FROM store_state WHERE key = 'last_label'") ?? 0)
+        TimestampLabel(microseconds: try Int64.fetchOne(try db.cachedStatement(sql: "SELECT value FROM store_state WHERE key = 'last_label'")) ?? 0)
     }
 }
