@@ -91,7 +91,12 @@ import ThreatFeedTesting
             for line in requestLines {
                 let parsed = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
                 #expect(parsed?["status"] != nil && parsed?["route"] != nil && parsed?["hb.request.id"] != nil, "\(line)")
+                #expect(parsed?["bytes"] != nil, "bytes sent: \(line)")
             }
+            // The streamed TAXII answer is logged once written, with its size.
+            let pollLine = try #require(requestLines.first { $0.contains(#""route":"/taxii/poll""#) })
+            let pollBytes = Int((try JSONSerialization.jsonObject(with: Data(pollLine.utf8)) as? [String: String])?["bytes"] ?? "") ?? 0
+            #expect(pollBytes > 1_000 && pollBytes == taxii.stdout.utf8.count, "\(pollLine)")
             #expect(!log.contains(secret) && !log.contains(password) && !log.contains(adminToken))
         }
     }
