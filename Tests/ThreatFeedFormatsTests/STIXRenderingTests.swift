@@ -66,6 +66,17 @@ private let namespace = try! STIXIDNamespace(prefix: "acme", uri: "https://acme.
 
 @Suite("STIX packages")
 struct STIXRenderingTests {
+    @Test("ids keep ASCII letters, digits, '.', '_' and '-'; anything else becomes '-'")
+    func idSuffixes() throws {
+        for (id, suffix) in [
+            ("judgement-2f1c0a8e-4b7d", "2f1c0a8e-4b7d"), ("judgement-A_b.9", "A_b.9"), ("judgement-é/x y", "--x-y"), ("judgement-", "unnamed"),
+        ] {
+            let stored = try TestFixtures.stored(.domain, "ids.example", id: id)
+            let renderer = STIXPackageRenderer(version: .v1_2, idNamespace: namespace, producerName: "Acme")
+            #expect(try SafeXML.parse(renderer.render(stored)).attribute("id") == "acme:Package-\(suffix)")
+        }
+    }
+
     @Test("one package, one indicator, the observable inline", arguments: cases)
     fileprivate func shape(_ testCase: Case) throws {
         let stored = try TestFixtures.stored(

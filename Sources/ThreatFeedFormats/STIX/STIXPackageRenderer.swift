@@ -142,13 +142,14 @@ public struct STIXPackageRenderer: Sendable {
     /// `judgement-<uuid>` → `<uuid>`; anything outside an NCName's characters becomes `-`.
     static func idSuffix(_ judgementID: String) -> String {
         let bare = judgementID.hasPrefix("judgement-") ? String(judgementID.dropFirst("judgement-".count)) : judgementID
-        let scalars = bare.unicodeScalars.map { scalar -> Character in
-            let allowed =
-                scalar.isASCII
-                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_" || scalar == "-")
-            return allowed ? Character(scalar) : "-"
+        // Byte by byte: this runs once per block of every poll, and Unicode property lookups showed in profiles.
+        let bytes = bare.unicodeScalars.map { scalar -> UInt8 in
+            switch scalar.value {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2E, 0x5F, 0x2D: UInt8(scalar.value)  // 0-9 A-Z a-z . _ -
+            default: UInt8(ascii: "-")
+            }
         }
-        return scalars.isEmpty ? "unnamed" : String(scalars)
+        return bytes.isEmpty ? "unnamed" : String(decoding: bytes, as: UTF8.self)
     }
 
     /// HighMediumLowVocab-1.0 has no `Info`; informational is below low.
