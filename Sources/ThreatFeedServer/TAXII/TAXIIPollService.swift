@@ -44,12 +44,24 @@ struct TAXIIPollService: Sendable {
         }
         // The window ends at the request's end or at the newest label committed now, whichever is earlier: labels
         // handed out by a write still in progress are above it, so the client's next poll (begin = this end) gets them.
-        let (end, count) = try await store.read { reader in
+        // A window that fits in one part and one stream chunk (a gateway's incremental poll) is read in this same
+        // transaction and answered with its length; larger ones are streamed below.
+        let wantsBlocks = parameters.responseType != .countOnly
+        let oneReadLimit = min(Self.streamChunk, feed.maxPartSize ?? Int.max)
+        let (end, count, small) = try await store.read { reader in
             let newest = try reader.lastLabel()
             var end = min(request.inclusiveEnd ?? newest, newest)
             if let begin = request.exclusiveBegin, end < begin { end = begin }
             let count = try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end)
-            return (end, count)
+            var small: [StoredJudgement]?
+            if wantsBlocks, count <= oneReadLimit {
+                var blocks: [StoredJudgement] = []
+                try reader.forEachLiveJudgement(ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end) {
+                    blocks.append($0)
+                }
+                small = blocks
+            }
+            return (end, count, small)
         }
         if parameters.responseType == .countOnly {
             var writer = TAXIIPollResponseWriter(
@@ -59,6 +71,14 @@ struct TAXIIPollService: Sendable {
             return (TAXIIAnswer.message(writer.finish(), https: https), 0)
         }
         let renderer = STIXPackageRenderer(version: version, idNamespace: idNamespace, producerName: producer)
+        if let small {
+            var writer = TAXIIPollResponseWriter(
+                inResponseTo: id, collectionName: request.collectionName, exclusiveBegin: request.exclusiveBegin,
+                inclusiveEnd: end, recordCount: TAXIIRecordCount(small.count), indentWidth: 0
+            )
+            for stored in small { writer.appendContentBlock(stored, renderer: renderer) }
+            return (TAXIIAnswer.message(writer.finish(), https: https), small.count)
+        }
         if let partSize = feed.maxPartSize, count > partSize {
             let resultID = await resultSets.create(
                 feedID: feed.id, collectionName: request.collectionName, exclusiveBegin: request.exclusiveBegin,
