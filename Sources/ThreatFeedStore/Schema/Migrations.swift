@@ -171,6 +171,25 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v5-conviction-details") { db in
+            try db.execute(
+                sql: """
+                    -- what each convicted message was, written with the conviction, so actions taken
+                    -- later (SMA remediation, notifications) need not ask ETD again; JSON columns are arrays
+                    CREATE TABLE etd_conviction_detail (
+                        message_id TEXT PRIMARY KEY NOT NULL,
+                        internet_message_id TEXT,
+                        subject TEXT,
+                        from_address TEXT,
+                        mailboxes TEXT NOT NULL DEFAULT '[]',
+                        techniques TEXT NOT NULL DEFAULT '[]',
+                        observables TEXT NOT NULL DEFAULT '[]',
+                        message_time INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX etd_conviction_processed ON etd_conviction(processed);
+                    """
+            )
+        }
         return migrator
     }
 }
