@@ -42,6 +42,23 @@ import ThreatFeedTesting
         }
     }
 
+    @Test func convictionDetailsAreStoredWithTheConvictionAndReadBack() async throws {
+        try await RemediationHarness.run { h in
+            let before = h.clock.now
+            h.clock.advance(by: 1)
+            try await h.convict(["m1"])
+            try await h.convict(["s1"], verdict: "spam")
+            let records = try h.store.readNow { try $0.convictionDetails(processedAfter: before, verdicts: ["phishing"]) }
+            #expect(records.map(\.key) == [ConvictionKey(messageID: "m1", verdict: "phishing")])
+            let details = try #require(records.first?.details)
+            #expect(details.internetMessageID == "<m1@mail.example.org>")
+            #expect(details.subject == "Invoice m1")
+            #expect(details.mailboxes == ["ap@example.com", "cfo@example.com"])
+            #expect(details.techniques == ["Malicious URL"])
+            #expect(try h.store.readNow { try $0.convictionDetails(processedAfter: h.clock.now, verdicts: ["phishing"]) }.isEmpty)
+        }
+    }
+
     @Test func convictionsFromBeforeRemediationWasEnabledAreNotQueued() async throws {
         try await RemediationHarness.run { h in
             try await h.convict(["old1", "old2"])
