@@ -75,10 +75,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Actions on convictions (SMA search-and-remediate). Writes through RemediationLedger (Core), so no SQLite here.
+        .target(
+            name: "ThreatFeedActions",
+            dependencies: [
+                "ThreatFeedCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "threatfeed",
             dependencies: [
-                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD",
+                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD", "ThreatFeedActions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,6 +151,15 @@ let package = Package(
             ],
             // Copies of shared/fixtures/etd, read from the source tree by path (#filePath), not bundled.
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ThreatFeedActionsTests",
+            dependencies: [
+                "ThreatFeedActions", "ThreatFeedStore", "ThreatFeedTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -117,9 +117,13 @@ public struct ConvictionExtractor: Sendable {
                 judgements.append((rule.indicator, judgement))
             }
         }
+        let details = ConvictionDetails(
+            internetMessageID: message.internetMessageId, subject: message.subject, fromAddress: message.fromAddress,
+            mailboxes: message.mailboxes ?? [], techniques: techniques, observables: judgements.map(\.judgement.observable)
+        )
         return ConvictionPage.Conviction(
             key: ConvictionKey(messageID: message.id, verdict: verdict), messageTime: messageTime,
-            judgements: judgements, heldBack: heldBack
+            judgements: judgements, heldBack: heldBack, details: details
         )
     }
 }

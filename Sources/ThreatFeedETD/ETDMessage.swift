@@ -10,6 +10,9 @@ public struct ETDMessage: Decodable, Sendable, Equatable {
     public var fromAddress: String?
     public var returnPath: String?
     public var mailboxes: [String]?
+    public var subject: String?
+    /// `<…@…>`: how SMA and the gateways find the message.
+    public var internetMessageId: String?
     public var clientIP: String?
     public var secureEmailGateway: Gateway?
     public var urlMetadata: [URLMetadata]?

@@ -56,7 +56,10 @@ func buildRouter(
     TAXIIController(
         store: store, configuration: configuration, credentials: CredentialVerifier(store: store), recorder: recorder, clock: clock
     ).addRoutes(to: router)
-    HealthController(store: store, clock: clock, drain: drain, etdPollingEnabled: configuration.etdPollingEnabled).addRoutes(to: router)
+    HealthController(
+        store: store, clock: clock, drain: drain, etdPollingEnabled: configuration.etdPollingEnabled,
+        remediationEnabled: configuration.remediationEnabled, remediationDryRun: configuration.remediationDryRun
+    ).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)
     return router

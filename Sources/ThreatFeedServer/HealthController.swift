@@ -10,6 +10,8 @@ struct HealthController: Sendable {
     let clock: @Sendable () -> Date
     var drain = DrainState()
     var etdPollingEnabled = false
+    var remediationEnabled = false
+    var remediationDryRun = false
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
@@ -76,10 +78,13 @@ struct HealthController: Sendable {
         return try Self.json(Body(feeds: entries, etd: ETDStatusReport(status: etdStatus, enabled: etdPollingEnabled, now: now)))
     }
 
-    /// `/health/etd`: the poller's progress, errors and counters (never its credentials).
+    /// `/health/etd`: the poller's progress, errors and counters, and the SMA remediation queue
+    /// (counts by state, last error); never a credential.
     func etd() async throws -> Response {
-        let status = try await store.read { reader in try reader.etdPollStatus() }
-        return try Self.json(ETDStatusReport(status: status, enabled: etdPollingEnabled, now: clock()))
+        let (status, remediation) = try await store.read { reader in (try reader.etdPollStatus(), try reader.remediationStatus()) }
+        var report = ETDStatusReport(status: status, enabled: etdPollingEnabled, now: clock())
+        report.remediation = RemediationStatusReport(status: remediation, enabled: remediationEnabled, dryRun: remediationDryRun)
+        return try Self.json(report)
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     public var metricsToken: String?
     /// Whether this process polls ETD (credentials configured); `/health/etd` reports it.
     public var etdPollingEnabled = false
+    /// Whether this process remediates convictions through the SMA, and whether in dry-run; `/health/etd` reports it.
+    public var remediationEnabled = false
+    public var remediationDryRun = false
 
     public init(
         host: String = "127.0.0.1",

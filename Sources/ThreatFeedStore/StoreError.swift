@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case duplicateCollectionName(String)
     case indicatorInUse(indicator: String, feeds: [String])
     case sqlite(path: String, detail: String)
+    /// The remediation row was not pending any more (an operator or another process moved it).
+    case remediationNotPending(messageID: String)
 
     public var description: String {
         switch self {
@@ -47,6 +49,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "indicator '\(indicator)' is used by feed(s) \(feeds.joined(separator: ", "))"
         case .sqlite(let path, let detail):
             "database error on \(path): \(detail)"
+        case .remediationNotPending(let messageID):
+            "the remediation of message \(messageID) is no longer pending; another process is working on it"
         }
     }
 }

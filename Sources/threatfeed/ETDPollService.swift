@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import ThreatFeedActions
 import ThreatFeedETD
 
 /// The ETD poller inside `serve`: one cycle, then the poll interval, until the server stops.
@@ -10,6 +11,8 @@ struct ETDPollService: Service {
     let interval: Double
     let clock: any ETDClock
     let logger: Logger
+    /// Pulled after every cycle, so remediation acts on new convictions at once.
+    var afterCycle: RemediationTrigger?
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -19,6 +22,7 @@ struct ETDPollService: Service {
                 } catch {
                     // Already recorded and logged by the poller; the server keeps serving what it has.
                 }
+                afterCycle?.pull()
                 do { try await clock.sleep(seconds: interval) } catch { return }
             }
         }

@@ -13,9 +13,17 @@ struct ETDStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openStore()
-        let status = try reportingErrors { try store.readNow { reader in try reader.etdPollStatus() } }
+        let (status, remediation) = try reportingErrors {
+            try store.readNow { reader in (try reader.etdPollStatus(), try reader.remediationStatus()) }
+        }
         let enabled = (try? ETDConfiguration(environment: ProcessInfo.processInfo.environment)) != nil
-        let report = ETDStatusReport(status: status, enabled: enabled, now: Date())
+        var report = ETDStatusReport(status: status, enabled: enabled, now: Date())
+        // The same remediation section as /health/etd, with "enabled" as this environment's settings say.
+        let settings = try global.settings()
+        report.remediation = RemediationStatusReport(
+            status: remediation, enabled: Settings.isTrue(settings.string(.remediationEnabled)),
+            dryRun: Settings.isTrue(settings.string(.remediationDryRun))
+        )
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

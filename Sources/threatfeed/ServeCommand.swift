@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import AsyncHTTPClient
+import ThreatFeedActions
 import ThreatFeedCore
 import ThreatFeedETD
 import ThreatFeedFormats
@@ -124,6 +126,38 @@ struct ServeCommand: AsyncParsableCommand {
             )
             configuration.etdPollingEnabled = true
         }
+        // SMA remediation runs only when enabled; incomplete settings stop start-up naming the key.
+        let remediationConfiguration = try reportingErrors { try RemediationOptions.configuration(settings) }
+        var remediationService: RemediationService?
+        var ownedHTTPClient: HTTPClient?
+        if let remediationConfiguration {
+            let remediationLogger = Logger(label: "threatfeed.remediation")
+            let (httpClient, owned) = try reportingErrors { try RemediationOptions.httpClient(remediationConfiguration) }
+            if owned { ownedHTTPClient = httpClient }
+            let session = AsyncOSSession(
+                baseURL: remediationConfiguration.smaURL, prefix: AsyncOSSession.smaPrefix, credentials: remediationConfiguration.credentials,
+                httpClient: httpClient, timeoutSeconds: remediationConfiguration.requestTimeout.seconds, logger: remediationLogger
+            )
+            let runner = RemediationRunner(
+                configuration: remediationConfiguration, ledger: store,
+                client: remediationConfiguration.dryRun ? nil : SMARemediationClient(session: session), clock: SystemActionClock(),
+                logger: remediationLogger
+            )
+            // Recorded before the ETD poller's first commit, so the convictions of this first poll are queued;
+            // convictions processed before remediation was first enabled never are.
+            _ = try reportingErrors { try store.writeNow { try $0.markRemediationEnabled(at: Date()) } }
+            if remediationConfiguration.smaURL.hasPrefix("http://"), !Self.isLoopback(URLComponents(string: remediationConfiguration.smaURL)?.host ?? "") {
+                logger.warning("remediation.sma_url is plain HTTP: the SMA passphrase and token cross the network in clear")
+            }
+            if etdConfiguration == nil {
+                logger.notice("remediation is enabled but ETD is not configured here: only convictions stored by `etd poll` are remediated")
+            }
+            let trigger = RemediationTrigger()
+            etdService?.afterCycle = trigger
+            remediationService = RemediationService(runner: runner, trigger: trigger)
+            configuration.remediationEnabled = true
+            configuration.remediationDryRun = remediationConfiguration.dryRun
+        }
         let scheme = tls == nil ? "http" : "https"
         let drain = DrainState()
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -139,12 +173,18 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(
                 // Stopped in reverse order: draining starts first, the HTTP server (finishing in-flight answers) last.
                 services: [app as any Service, RetentionService(store: store, retention: retention, logger: logger)]
-                    + (etdService.map { [$0 as any Service] } ?? [])
+                    + (etdService.map { [$0 as any Service] } ?? []) + (remediationService.map { [$0 as any Service] } ?? [])
                     + [CertificateReloadService(certificate: certificate, signals: hangups, logger: logger), DrainService(drain: drain, delay: duration(.drainDelay), logger: logger)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )
-        try await services.run()
+        do {
+            try await services.run()
+        } catch {
+            try? await ownedHTTPClient?.shutdown()
+            throw error
+        }
+        try? await ownedHTTPClient?.shutdown()
     }
 
     /// Both files or neither; a key every local user can read (or a group can change) is refused. Group read is

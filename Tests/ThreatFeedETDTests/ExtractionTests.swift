@@ -92,6 +92,20 @@ import ThreatFeedTesting
         #expect(byType[.url]?.first?.validTime == ValidTime(start: now, lasting: .days(30)))
     }
 
+    /// What actions on the conviction need later, from the fixture message that SMA's remediation fixture names.
+    @Test func convictionCarriesTheMessageDetails() throws {
+        let message = try Self.page("search-response-page1.json").messages[3]
+        let extractor = ConvictionExtractor(configuration: ETDConfiguration.fake(port: 1), policy: SafetyPolicy())
+        let conviction = extractor.conviction(from: message, now: Date(timeIntervalSince1970: 1_795_000_000))
+        let details = conviction.details
+        #expect(details.internetMessageID == "<48213.1795351994@invoices.example.org>")
+        #expect(details.subject == "Overdue invoice 48213 - payment reminder")
+        #expect(details.fromAddress == "accounts@invoices.example.org")
+        #expect(details.mailboxes == ["ap@example.com"])
+        #expect(details.observables == conviction.judgements.map(\.judgement.observable))
+        #expect(!details.observables.isEmpty)
+    }
+
     @Test func ruleLimitsKindsAndPolicyCountsWhatItHoldsBack() throws {
         let message = try Self.page("search-response-page1.json").messages[1]
         var configuration = ETDConfiguration.fake(port: 1)

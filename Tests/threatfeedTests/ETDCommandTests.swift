@@ -90,6 +90,8 @@ import Glibc
         #expect(held["allowlisted"] == 0)
         let text = try CommandRunner.run(["etd", "status", "--db", database])
         #expect(text.stdout.contains("convictions seen:      120"))
+        let remediation = try #require(object["remediation"] as? [String: Any])
+        #expect(remediation["enabled"] as? Bool == false)
     }
 
     @Test func pollFailsWithAClearMessageAndNoSecrets() async throws {

@@ -11,12 +11,18 @@ public struct ConvictionPage: Sendable {
         /// Judgements to record, each with the indicator it belongs to (by name).
         public var judgements: [(indicator: EntityName, judgement: Judgement)]
         public var heldBack: [HoldBackReason: Int]
+        /// The message as ETD described it, stored in the same transaction (for actions on convictions).
+        public var details: ConvictionDetails
 
-        public init(key: ConvictionKey, messageTime: Date, judgements: [(indicator: EntityName, judgement: Judgement)], heldBack: [HoldBackReason: Int]) {
+        public init(
+            key: ConvictionKey, messageTime: Date, judgements: [(indicator: EntityName, judgement: Judgement)], heldBack: [HoldBackReason: Int],
+            details: ConvictionDetails = ConvictionDetails()
+        ) {
             self.key = key
             self.messageTime = messageTime
             self.judgements = judgements
             self.heldBack = heldBack
+            self.details = details
         }
     }
 

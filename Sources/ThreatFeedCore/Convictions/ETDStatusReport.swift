@@ -16,6 +16,8 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
     public var judgementsEnded: Int
     /// Every reason, zero included, so dashboards see a stable set of keys.
     public var heldBack: [String: Int]
+    /// The SMA remediation queue (`serve` fills it; absent when nobody asked).
+    public var remediation: RemediationStatusReport?
 
     enum CodingKeys: String, CodingKey {
         case enabled
@@ -30,6 +32,7 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
         case judgementsRefreshed = "judgements_refreshed"
         case judgementsEnded = "judgements_ended"
         case heldBack = "held_back"
+        case remediation
     }
 
     public init(status: ETDPollStatus, enabled: Bool, now: Date) {

@@ -131,6 +131,7 @@ extension StoreWriter {
                 ).execute(arguments: [key.messageID, key.verdict, micros(conviction.messageTime), nowMicros])
             }
             outcome.convictions += 1
+            try recordDetails(conviction)
             for (indicatorName, judgement) in conviction.judgements {
                 let indicatorID: String
                 if let known = indicatorIDs[indicatorName] {

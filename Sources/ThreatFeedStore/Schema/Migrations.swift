@@ -171,6 +171,56 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v5-conviction-details") { db in
+            try db.execute(
+                sql: """
+                    -- what each convicted message was, written with the conviction, so actions taken
+                    -- later (SMA remediation, notifications) need not ask ETD again; JSON columns are arrays
+                    CREATE TABLE etd_conviction_detail (
+                        message_id TEXT PRIMARY KEY NOT NULL,
+                        internet_message_id TEXT,
+                        subject TEXT,
+                        from_address TEXT,
+                        mailboxes TEXT NOT NULL DEFAULT '[]',
+                        techniques TEXT NOT NULL DEFAULT '[]',
+                        observables TEXT NOT NULL DEFAULT '[]',
+                        message_time INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX etd_conviction_processed ON etd_conviction(processed);
+                    """
+            )
+        }
+        migrator.registerMigration("v6-sma-remediation") { db in
+            try db.execute(
+                sql: """
+                    -- one SMA remediation per (message, action); request is the JSON body sent (no secrets:
+                    -- the JWT travels in a header), answer_body SMA's answer cut to 4 KiB
+                    CREATE TABLE remediation (
+                        message_id TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'done', 'failed', 'unconfirmed', 'dry_run')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt INTEGER,
+                        created INTEGER NOT NULL,
+                        updated INTEGER NOT NULL,
+                        request TEXT,
+                        answer_status INTEGER,
+                        answer_body TEXT,
+                        PRIMARY KEY (message_id, action)
+                    ) STRICT;
+                    CREATE INDEX remediation_due ON remediation(state, next_attempt);
+
+                    -- one row: when remediation was first enabled (only later convictions are queued), last error
+                    CREATE TABLE remediation_state (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        enabled_since INTEGER,
+                        last_error TEXT,
+                        last_error_at INTEGER
+                    ) STRICT;
+                    INSERT INTO remediation_state (id) VALUES (1);
+                    """
+            )
+        }
         return migrator
     }
 }

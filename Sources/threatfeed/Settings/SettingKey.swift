@@ -69,6 +69,17 @@ struct SettingKey: Hashable, Sendable {
     static let policyOwnDomains = SettingKey("policy.own_domains", "THREATFEED_OWN_DOMAINS", .text)
     static let policyGatewayIPs = SettingKey("policy.gateway_ips", "THREATFEED_GATEWAY_IPS", .text)
 
+    // SMA search-and-remediate of ETD convictions: off unless enabled.
+    static let remediationEnabled = SettingKey("remediation.enabled", "THREATFEED_REMEDIATION_ENABLED", .bool, default: "false")
+    static let remediationSMAURL = SettingKey("remediation.sma_url", "THREATFEED_REMEDIATION_SMA_URL", .url)
+    static let remediationUsername = SettingKey("remediation.username", "THREATFEED_REMEDIATION_USERNAME", .text)
+    static let remediationPassword = SettingKey("remediation.password", "THREATFEED_REMEDIATION_PASSWORD", .text, secret: true)
+    static let remediationAction = SettingKey("remediation.action", "THREATFEED_REMEDIATION_ACTION", .text, default: "fwdDelete")
+    static let remediationForwardTo = SettingKey("remediation.forward_to", "THREATFEED_REMEDIATION_FORWARD_TO", .text)
+    static let remediationVerdicts = SettingKey("remediation.verdicts", "THREATFEED_REMEDIATION_VERDICTS", .text, default: "bec,scam,phishing,malicious")
+    static let remediationDryRun = SettingKey("remediation.dry_run", "THREATFEED_REMEDIATION_DRY_RUN", .bool, default: "false")
+    static let remediationCAFile = SettingKey("remediation.ca_file", "THREATFEED_REMEDIATION_CA_FILE", .path)
+
     static let all: [SettingKey] = [
         host, port, publicURL, allowInsecureHTTP, drainDelay, maxRequestBody, maxHeaderSize, maxConnections, idleTimeout,
         requestTimeout, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
@@ -76,6 +87,8 @@ struct SettingKey: Hashable, Sendable {
         etdRegion, etdBaseURL, etdClientID, etdClientSecret, etdAPIKey, etdPollInterval, etdSettleDelay, etdLookBack,
         etdVerdicts, etdTechniques, etdMailboxes, etdIndicator, etdValidForIP, etdValidForDomain, etdValidForURL, etdValidForHash,
         policyDirectory, policyOwnDomains, policyGatewayIPs,
+        remediationEnabled, remediationSMAURL, remediationUsername, remediationPassword, remediationAction, remediationForwardTo,
+        remediationVerdicts, remediationDryRun, remediationCAFile,
     ]
 
     static func named(_ key: String) -> SettingKey? { all.first { $0.key == key } }
