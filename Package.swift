@@ -75,6 +75,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Administrator notifications: SMTP client (SwiftNIO, STARTTLS, AUTH), filter, composer. Knows no storage.
+        .target(
+            name: "ThreatFeedMail",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "threatfeed",
             dependencies: [
@@ -138,6 +150,11 @@ let package = Package(
             ],
             // Copies of shared/fixtures/etd, read from the source tree by path (#filePath), not bundled.
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ThreatFeedMailTests",
+            dependencies: ["ThreatFeedMail", "ThreatFeedTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
