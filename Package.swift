@@ -88,6 +88,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Administrator notifications: SMTP client (SwiftNIO, STARTTLS, AUTH), filter, composer. Knows no storage.
+        .target(
+            name: "ThreatFeedMail",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "threatfeed",
             dependencies: [
@@ -160,6 +172,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ThreatFeedMailTests",
+            dependencies: ["ThreatFeedMail", "ThreatFeedTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

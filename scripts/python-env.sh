@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The Python clients the tests drive ThreatFeed with, in ./.venv, pinned:
 # cabby + libtaxii (the TAXII 1.1 client family the gateway's feed engine is built on),
-# python-stix (parses what we serve), stix-validator (the STIX 1.2 XML schemas) and
-# prometheus_client (its parser reads /metrics).
+# python-stix (parses what we serve), stix-validator (the STIX 1.2 XML schemas),
+# prometheus_client (its parser reads /metrics) and aiosmtpd (the loopback SMTP server of the mail tests).
 # Idempotent: does nothing when the pinned set is already installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-requirements=(cabby==0.1.23 libtaxii==1.1.119 stix==1.2.0.11 stix-validator==3.0.0 "prometheus-client>=0.20,<1")
+requirements=(cabby==0.1.23 libtaxii==1.1.119 stix==1.2.0.11 stix-validator==3.0.0 "prometheus-client>=0.20,<1" aiosmtpd==1.4.6)
 stamp=".venv/.threatfeed-requirements"
 if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "${requirements[*]}" ]; then
   exit 0
