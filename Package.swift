@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "threatfeed",
             dependencies: [
-                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD", "ThreatFeedActions",
+                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD", "ThreatFeedActions", "ThreatFeedMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

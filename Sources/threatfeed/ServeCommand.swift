@@ -9,6 +9,7 @@ import ThreatFeedActions
 import ThreatFeedCore
 import ThreatFeedETD
 import ThreatFeedFormats
+import ThreatFeedMail
 import ThreatFeedServer
 import ThreatFeedStore
 
@@ -158,6 +159,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.remediationEnabled = true
             configuration.remediationDryRun = remediationConfiguration.dryRun
         }
+        // Notifications run only when enabled; incomplete settings stop start-up naming the key.
+        let notificationService = try reportingErrors { try NotificationOptions.service(settings, store: store) }
         let scheme = tls == nil ? "http" : "https"
         let drain = DrainState()
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -169,17 +172,21 @@ struct ServeCommand: AsyncParsableCommand {
             })
         }
         let retention = try reportingErrors { try Retention.period(nil, settings: settings) }
-        let services = ServiceGroup(
+        // Stopped in reverse order: draining starts first, the HTTP server (finishing in-flight answers) last.
+        var services: [any Service] = [app, RetentionService(store: store, retention: retention, logger: logger)]
+        if let etdService { services.append(etdService) }
+        if let remediationService { services.append(remediationService) }
+        if let notificationService { services.append(notificationService) }
+        services.append(CertificateReloadService(certificate: certificate, signals: hangups, logger: logger))
+        services.append(DrainService(drain: drain, delay: duration(.drainDelay), logger: logger))
+        let group = ServiceGroup(
             configuration: .init(
-                // Stopped in reverse order: draining starts first, the HTTP server (finishing in-flight answers) last.
-                services: [app as any Service, RetentionService(store: store, retention: retention, logger: logger)]
-                    + (etdService.map { [$0 as any Service] } ?? []) + (remediationService.map { [$0 as any Service] } ?? [])
-                    + [CertificateReloadService(certificate: certificate, signals: hangups, logger: logger), DrainService(drain: drain, delay: duration(.drainDelay), logger: logger)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )
         do {
-            try await services.run()
+            try await group.run()
         } catch {
             try? await ownedHTTPClient?.shutdown()
             throw error

@@ -221,6 +221,33 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v8-notifications") { db in
+            try db.execute(
+                sql: """
+                    -- each conviction the notifier has dealt with: sent (listed in a mail), filtered (did not match),
+                    -- dry_run, sending (committed before the SMTP transaction) or unconfirmed (the process died while
+                    -- sending: never listed again, so the administrator is not told twice)
+                    CREATE TABLE notification (
+                        message_id TEXT NOT NULL,
+                        verdict TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        mail_id TEXT,
+                        at INTEGER NOT NULL,
+                        PRIMARY KEY (message_id, verdict)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- one row: when notifications were first enabled (only later convictions are reported), last error
+                    CREATE TABLE notification_state (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        enabled_since INTEGER,
+                        last_sent INTEGER,
+                        last_error TEXT,
+                        last_error_at INTEGER
+                    ) STRICT;
+                    INSERT INTO notification_state (id) VALUES (1);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -80,6 +80,22 @@ struct SettingKey: Hashable, Sendable {
     static let remediationDryRun = SettingKey("remediation.dry_run", "THREATFEED_REMEDIATION_DRY_RUN", .bool, default: "false")
     static let remediationCAFile = SettingKey("remediation.ca_file", "THREATFEED_REMEDIATION_CA_FILE", .path)
 
+    // Administrator notifications about convictions, by e-mail.
+    static let notificationsEnabled = SettingKey("notifications.enabled", "THREATFEED_NOTIFICATIONS_ENABLED", .bool, default: "false")
+    static let notificationsSMTPHost = SettingKey("notifications.smtp_host", "THREATFEED_NOTIFICATIONS_SMTP_HOST", .text)
+    static let notificationsSMTPPort = SettingKey("notifications.smtp_port", "THREATFEED_NOTIFICATIONS_SMTP_PORT", .port, default: "587")
+    static let notificationsTLS = SettingKey("notifications.tls", "THREATFEED_NOTIFICATIONS_TLS", .text, default: "required")
+    static let notificationsCAFile = SettingKey("notifications.ca_file", "THREATFEED_NOTIFICATIONS_CA_FILE", .path)
+    static let notificationsUsername = SettingKey("notifications.username", "THREATFEED_NOTIFICATIONS_USERNAME", .text)
+    static let notificationsPassword = SettingKey("notifications.password", "THREATFEED_NOTIFICATIONS_PASSWORD", .text, secret: true)
+    static let notificationsFrom = SettingKey("notifications.from", "THREATFEED_NOTIFICATIONS_FROM", .text)
+    static let notificationsTo = SettingKey("notifications.to", "THREATFEED_NOTIFICATIONS_TO", .text)
+    static let notificationsMailboxes = SettingKey("notifications.mailboxes", "THREATFEED_NOTIFICATIONS_MAILBOXES", .text)
+    static let notificationsVerdicts = SettingKey("notifications.verdicts", "THREATFEED_NOTIFICATIONS_VERDICTS", .text)
+    static let notificationsTechniques = SettingKey("notifications.techniques", "THREATFEED_NOTIFICATIONS_TECHNIQUES", .text)
+    static let notificationsInterval = SettingKey("notifications.interval", "THREATFEED_NOTIFICATIONS_INTERVAL", .duration, default: "5m")
+    static let notificationsDryRun = SettingKey("notifications.dry_run", "THREATFEED_NOTIFICATIONS_DRY_RUN", .bool, default: "false")
+
     static let all: [SettingKey] = [
         host, port, publicURL, allowInsecureHTTP, drainDelay, maxRequestBody, maxHeaderSize, maxConnections, idleTimeout,
         requestTimeout, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
@@ -89,6 +105,9 @@ struct SettingKey: Hashable, Sendable {
         policyDirectory, policyOwnDomains, policyGatewayIPs,
         remediationEnabled, remediationSMAURL, remediationUsername, remediationPassword, remediationAction, remediationForwardTo,
         remediationVerdicts, remediationDryRun, remediationCAFile,
+        notificationsEnabled, notificationsSMTPHost, notificationsSMTPPort, notificationsTLS, notificationsCAFile, notificationsUsername,
+        notificationsPassword, notificationsFrom, notificationsTo, notificationsMailboxes, notificationsVerdicts, notificationsTechniques,
+        notificationsInterval, notificationsDryRun,
     ]
 
     static func named(_ key: String) -> SettingKey? { all.first { $0.key == key } }

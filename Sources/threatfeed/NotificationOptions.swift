@@ -1,0 +1,74 @@
+import Foundation
+import ThreatFeedCore
+import Logging
+import ThreatFeedMail
+import ThreatFeedStore
+
+/// The `notifications.*` settings as a notifier configuration. Nil when notifications are off; an error naming the
+/// key when they are on but incomplete or wrong.
+enum NotificationOptions {
+    static func configuration(_ settings: Settings) throws -> (NotificationConfiguration, interval: TimeSpan)? {
+        guard Settings.isTrue(settings.string(.notificationsEnabled)) else { return nil }
+        func required(_ key: SettingKey) throws -> String {
+            guard let value = settings.string(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+                throw CLIError("\(key.key) (\(key.environment)) must be set when notifications.enabled is true")
+            }
+            return value
+        }
+        var configuration = NotificationConfiguration(
+            smtpHost: try required(.notificationsSMTPHost), from: try required(.notificationsFrom),
+            to: ETDOptions.list(try required(.notificationsTo))
+        )
+        configuration.smtpPort = settings.string(.notificationsSMTPPort).flatMap(Int.init) ?? 587
+        let tls = settings.string(.notificationsTLS) ?? "required"
+        guard let mode = SMTPTLSMode(rawValue: tls) else {
+            throw CLIError("notifications.tls (\(SettingKey.notificationsTLS.environment)) '\(tls)' is not one of required, opportunistic, off")
+        }
+        configuration.tlsMode = mode
+        configuration.caFile = settings.string(.notificationsCAFile)
+        configuration.username = settings.string(.notificationsUsername)
+        configuration.password = settings.string(.notificationsPassword)
+        // Filters: an empty list matches everything; the lists combine with AND (see NotificationFilter).
+        configuration.filter = NotificationFilter(
+            mailboxes: ETDOptions.list(settings.string(.notificationsMailboxes)),
+            verdicts: ETDOptions.list(settings.string(.notificationsVerdicts)),
+            techniques: ETDOptions.commaList(settings.string(.notificationsTechniques) ?? "")
+        )
+        configuration.dryRun = Settings.isTrue(settings.string(.notificationsDryRun))
+        do { try configuration.validate() } catch {
+            throw CLIError("notifications.\(key(for: error.field)): \(error.reason)")
+        }
+        let interval = (try? TimeSpan(parsing: settings.string(.notificationsInterval) ?? "5m")) ?? TimeSpan(seconds: 300)
+        return (configuration, interval)
+    }
+
+    /// The configuration file's key for a field the notifier names.
+    static func key(for field: NotificationConfiguration.Field) -> String {
+        switch field {
+        case .smtpHost: "smtp_host"
+        case .smtpPort: "smtp_port"
+        case .tlsMode: "tls"
+        case .caFile: "ca_file"
+        case .username: "username"
+        case .password: "password"
+        case .from: "from"
+        case .to: "to"
+        case .filter: "mailboxes / verdicts / techniques"
+        case .allowAuthenticationWithoutTLS, .timeoutSeconds, .retry, .subjectPrefix: field.rawValue
+        }
+    }
+}
+
+extension NotificationOptions {
+    /// The notification service `serve` runs, or nil when notifications are off.
+    static func service(_ settings: Settings, store: Store) throws -> NotificationService? {
+        guard let (configuration, interval) = try configuration(settings) else { return nil }
+        let logger = Logger(label: "threatfeed.notifications")
+        let notifier: ConvictionNotifier
+        do { notifier = try ConvictionNotifier(configuration: configuration, logger: logger) } catch {
+            throw CLIError("notifications.\(key(for: error.field)): \(error.reason)")
+        }
+        let verdicts = ETDOptions.list(settings.string(.etdVerdicts) ?? "bec,scam,phishing,malicious").map { $0.lowercased() }
+        return NotificationService(store: store, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ThreatFeedCore
+import ThreatFeedMail
+import ThreatFeedStore
+
+/// E-mails the administrator about convictions, one message per cycle listing those that match the filters.
+///
+/// Never twice: each conviction is recorded `sending` before the SMTP transaction and `sent` after it; one left
+/// `sending` by a crash becomes `unconfirmed` and is not listed again (a lost notice is logged, a duplicate is not
+/// possible). Convictions that do not match are recorded `filtered`, so they are not considered again. A send
+/// that fails after the notifier's retries leaves its convictions pending for the next cycle.
+struct NotificationService: Service {
+    let store: Store
+    let notifier: ConvictionNotifier
+    /// Verdicts ETD publishes (etd.verdicts): the convictions there can be.
+    let verdicts: [String]
+    let interval: TimeSpan
+    let logger: Logger
+
+    func run() async throws {
+        let since = try store.notificationsEnabledSince(Date())
+        let interrupted = try store.markInterruptedNotificationsUnconfirmed()
+        if interrupted > 0 {
+            logger.warning(
+                "notifications: the process stopped while a notification was being sent; its convictions are not listed again",
+                metadata: ["convictions": "\(interrupted)"]
+            )
+        }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await cycle(since: since) } catch {
+                    logger.error("notifications: cycle failed", metadata: ["error": "\(error)"])
+                }
+                do { try await Task.sleep(for: .seconds(interval.seconds)) } catch { return }
+            }
+        }
+    }
+
+    func cycle(since: Date) async throws {
+        let records = try await store.unnotifiedConvictions(since: since, verdicts: verdicts)
+        guard !records.isEmpty else { return }
+        let now = Date()
+        let notices = records.map(Self.notice)
+        let matching = notifier.configuration.filter.select(notices)
+        let matchingIDs = Set(matching.map(\.messageID))
+        try await store.recordNotification(
+            records.filter { !matchingIDs.contains($0.key.messageID) }.map(\.key), state: "filtered", mailID: nil, at: now
+        )
+        let keys = records.filter { matchingIDs.contains($0.key.messageID) }.map(\.key)
+        guard !keys.isEmpty else { return }
+        try await store.recordNotification(keys, state: "sending", mailID: nil, at: now)
+        do {
+            switch try await notifier.notify(matching, now: now) {
+            case .sent(let mail, _):
+                try await store.recordNotification(keys, state: "sent", mailID: mail.messageID, at: Date())
+            case .dryRun(let mail):
+                try await store.recordNotification(keys, state: "dry_run", mailID: mail.messageID, at: Date())
+            case .nothingMatched:
+                try await store.recordNotification(keys, state: "filtered", mailID: nil, at: Date())
+            }
+        } catch {
+            logger.error("notifications: not sent, the convictions stay pending", metadata: ["error": "\(error)"])
+            try await store.abandonNotification(keys, error: "\(error)", at: Date())
+        }
+    }
+
+    static func notice(_ record: ConvictionRecord) -> ConvictionNotice {
+        ConvictionNotice(
+            messageID: record.key.messageID, time: record.messageTime, subject: record.details.subject ?? "(no subject)",
+            sender: record.details.fromAddress ?? "(unknown sender)", recipients: record.details.mailboxes, verdict: record.key.verdict,
+            techniques: record.details.techniques,
+            observables: record.details.observables.map { ConvictionNotice.Observable(type: $0.type.rawValue, value: $0.value) }
+        )
+    }
+}
