@@ -58,7 +58,8 @@ func buildRouter(
     ).addRoutes(to: router)
     HealthController(
         store: store, clock: clock, drain: drain, etdPollingEnabled: configuration.etdPollingEnabled,
-        remediationEnabled: configuration.remediationEnabled, remediationDryRun: configuration.remediationDryRun
+        remediationEnabled: configuration.remediationEnabled, remediationDryRun: configuration.remediationDryRun,
+        notificationsEnabled: configuration.notificationsEnabled
     ).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)

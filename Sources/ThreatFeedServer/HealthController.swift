@@ -12,6 +12,7 @@ struct HealthController: Sendable {
     var etdPollingEnabled = false
     var remediationEnabled = false
     var remediationDryRun = false
+    var notificationsEnabled = false
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
@@ -78,12 +79,16 @@ struct HealthController: Sendable {
         return try Self.json(Body(feeds: entries, etd: ETDStatusReport(status: etdStatus, enabled: etdPollingEnabled, now: now)))
     }
 
-    /// `/health/etd`: the poller's progress, errors and counters, and the SMA remediation queue
-    /// (counts by state, last error); never a credential.
+    /// `/health/etd`: the poller's progress, errors and counters, the SMA remediation queue and the
+    /// notifications (counts by state, last error); never a credential.
     func etd() async throws -> Response {
-        let (status, remediation) = try await store.read { reader in (try reader.etdPollStatus(), try reader.remediationStatus()) }
+        let notificationsEnabled = self.notificationsEnabled
+        let (status, remediation, notifications) = try await store.read { reader in
+            (try reader.etdPollStatus(), try reader.remediationStatus(), try reader.notificationStatus(enabled: notificationsEnabled))
+        }
         var report = ETDStatusReport(status: status, enabled: etdPollingEnabled, now: clock())
         report.remediation = RemediationStatusReport(status: remediation, enabled: remediationEnabled, dryRun: remediationDryRun)
+        report.notifications = notifications
         return try Self.json(report)
     }
 

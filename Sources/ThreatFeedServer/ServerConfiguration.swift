@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process remediates convictions through the SMA, and whether in dry-run; `/health/etd` reports it.
     public var remediationEnabled = false
     public var remediationDryRun = false
+    /// Whether this process e-mails notifications about convictions; `/health/etd` reports it.
+    public var notificationsEnabled = false
 
     public init(
         host: String = "127.0.0.1",

@@ -46,19 +46,19 @@ struct NotificationService: Service {
         let matching = notifier.configuration.filter.select(notices)
         let matchingIDs = Set(matching.map(\.messageID))
         try await store.recordNotification(
-            records.filter { !matchingIDs.contains($0.key.messageID) }.map(\.key), state: "filtered", mailID: nil, at: now
+            records.filter { !matchingIDs.contains($0.key.messageID) }.map(\.key), state: .filtered, mailID: nil, at: now
         )
         let keys = records.filter { matchingIDs.contains($0.key.messageID) }.map(\.key)
         guard !keys.isEmpty else { return }
-        try await store.recordNotification(keys, state: "sending", mailID: nil, at: now)
+        try await store.recordNotification(keys, state: .sending, mailID: nil, at: now)
         do {
             switch try await notifier.notify(matching, now: now) {
             case .sent(let mail, _):
-                try await store.recordNotification(keys, state: "sent", mailID: mail.messageID, at: Date())
+                try await store.recordNotification(keys, state: .sent, mailID: mail.messageID, at: Date())
             case .dryRun(let mail):
-                try await store.recordNotification(keys, state: "dry_run", mailID: mail.messageID, at: Date())
+                try await store.recordNotification(keys, state: .dryRun, mailID: mail.messageID, at: Date())
             case .nothingMatched:
-                try await store.recordNotification(keys, state: "filtered", mailID: nil, at: Date())
+                try await store.recordNotification(keys, state: .filtered, mailID: nil, at: Date())
             }
         } catch {
             logger.error("notifications: not sent, the convictions stay pending", metadata: ["error": "\(error)"])

@@ -161,6 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Notifications run only when enabled; incomplete settings stop start-up naming the key.
         let notificationService = try reportingErrors { try NotificationOptions.service(settings, store: store) }
+        configuration.notificationsEnabled = notificationService != nil
         let scheme = tls == nil ? "http" : "https"
         let drain = DrainState()
         let hangups = await UnixSignalsSequence(trapping: .sighup)

@@ -34,6 +34,15 @@ import ThreatFeedTesting
             let deadline = Date().addingTimeInterval(60)
             while try smtp.messages().isEmpty, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
             try await Task.sleep(for: .seconds(3))  // a few more cycles: nothing else may be sent
+            let health = try CommandRunner.run(program: "/usr/bin/curl", ["-sf", "\(first.baseURL)/health/etd"])
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any])
+            let section = try #require(report["notifications"] as? [String: Any], "\(health.stdout)")
+            #expect(section["enabled"] as? Bool == true)
+            let counts = try #require(section["counts"] as? [String: Int])
+            #expect(counts["sent"] == phishing.count, "\(counts)")
+            #expect(counts["filtered"] == others.count)
+            #expect(counts["sending"] == 0 && counts["unconfirmed"] == 0)
+            #expect(section["last_sent"] as? String != nil)
             #expect(first.stop() == 0)
             let second = try ServerProcess(database: database, extraArguments: ["--policy-dir", policyPath], environment: settings)
             try await Task.sleep(for: .seconds(3))

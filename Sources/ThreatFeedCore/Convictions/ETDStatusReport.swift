@@ -18,6 +18,8 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
     public var heldBack: [String: Int]
     /// The SMA remediation queue (`serve` fills it; absent when nobody asked).
     public var remediation: RemediationStatusReport?
+    /// The administrator notifications (`serve` fills it).
+    public var notifications: NotificationStatusReport?
 
     enum CodingKeys: String, CodingKey {
         case enabled
@@ -33,6 +35,7 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
         case judgementsEnded = "judgements_ended"
         case heldBack = "held_back"
         case remediation
+        case notifications
     }
 
     public init(status: ETDPollStatus, enabled: Bool, now: Date) {

@@ -36,7 +36,7 @@ extension Store {
     }
 
     /// Records `keys` in `state` (one transaction).
-    public func recordNotification(_ keys: [ConvictionKey], state: String, mailID: String?, at time: Date) async throws {
+    public func recordNotification(_ keys: [ConvictionKey], state: NotificationState, mailID: String?, at time: Date) async throws {
         guard !keys.isEmpty else { return }
         try await write { writer in
             let statement = try writer.db.cachedStatement(
@@ -46,9 +46,9 @@ extension Store {
                     """
             )
             for key in keys {
-                try statement.execute(arguments: [key.messageID, key.verdict, state, mailID, micros(time)])
+                try statement.execute(arguments: [key.messageID, key.verdict, state.rawValue, mailID, micros(time)])
             }
-            if state == "sent" {
+            if state == .sent {
                 try writer.db.execute(sql: "UPDATE notification_state SET last_sent = ?, last_error = NULL WHERE id = 1", arguments: [micros(time)])
             }
         }
@@ -66,15 +66,20 @@ extension Store {
         }
     }
 
-    /// How many convictions are in each state, and the last error.
-    public func notificationSummary() async throws -> (states: [String: Int], lastSent: Date?, lastError: String?) {
-        try await read { reader in
-            var states: [String: Int] = [:]
-            for row in try Row.fetchAll(reader.db, sql: "SELECT state, count(*) AS n FROM notification GROUP BY state") {
-                states[row["state"]] = row["n"]
-            }
-            let row = try Row.fetchOne(reader.db, sql: "SELECT last_sent, last_error FROM notification_state WHERE id = 1")
-            return (states, (row?["last_sent"] as Int64?).map { date(micros: $0) }, row?["last_error"])
+}
+
+extension StoreReader {
+    /// The notifier's progress for `/health/etd`.
+    public func notificationStatus(enabled: Bool) throws -> NotificationStatusReport {
+        var counts: [NotificationState: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM notification GROUP BY state") {
+            if let state = NotificationState(rawValue: row["state"]) { counts[state] = row["n"] }
         }
+        let row = try Row.fetchOne(db, sql: "SELECT * FROM notification_state WHERE id = 1")
+        func time(_ column: String) -> Date? { (row?[column] as Int64?).map { date(micros: $0) } }
+        return NotificationStatusReport(
+            enabled: enabled, enabledSince: time("enabled_since"), counts: counts, lastSent: time("last_sent"),
+            lastError: row?["last_error"], lastErrorAt: time("last_error_at")
+        )
     }
 }
