@@ -116,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         let remediationConfiguration = try reportingErrors { try RemediationOptions.configuration(settings) }
         var remediationService: RemediationService?
         var ownedHTTPClient: HTTPClient?
+        var blocklistHTTPClient: HTTPClient?
         if let remediationConfiguration {
             let remediationLogger = Logger(label: "threatfeed.remediation")
             let (httpClient, owned) = try reportingErrors { try RemediationOptions.httpClient(remediationConfiguration) }
@@ -144,6 +145,16 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.remediationEnabled = true
             configuration.remediationDryRun = remediationConfiguration.dryRun
         }
+        // Gateway blocklist sync: only when enabled; incomplete settings stop start-up naming the key.
+        var blocklistService: BlocklistSyncService?
+        if BlocklistOptions.isEnabled(settings) {
+            let blocklistConfiguration = try reportingErrors { try BlocklistOptions.configuration(settings) }
+            let (runner, owned) = try reportingErrors {
+                try BlocklistOptions.runner(blocklistConfiguration, store: store, logger: Logger(label: "threatfeed.blocklist"))
+            }
+            if let owned { blocklistHTTPClient = owned }
+            blocklistService = BlocklistSyncService(runner: runner, interval: blocklistConfiguration.interval.seconds)
+        }
         let scheme = tls == nil ? "http" : "https"
         let app = try reportingErrors {
             try buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { boundPort in
@@ -153,20 +164,24 @@ struct ServeCommand: AsyncParsableCommand {
             })
         }
         let retention = try reportingErrors { try Retention.period(nil, settings: settings) }
-        let services = ServiceGroup(
+        var services: [any Service] = [app as any Service, RetentionService(store: store, retention: retention, logger: logger)]
+        services += (etdService.map { [$0 as any Service] } ?? []) + (remediationService.map { [$0 as any Service] } ?? [])
+        if let blocklistService { services.append(blocklistService) }
+        let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [app as any Service, RetentionService(store: store, retention: retention, logger: logger)]
-                    + (etdService.map { [$0 as any Service] } ?? []) + (remediationService.map { [$0 as any Service] } ?? []),
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )
         do {
-            try await services.run()
+            try await serviceGroup.run()
         } catch {
             try? await ownedHTTPClient?.shutdown()
+            try? await blocklistHTTPClient?.shutdown()
             throw error
         }
         try? await ownedHTTPClient?.shutdown()
+        try? await blocklistHTTPClient?.shutdown()
     }
 
     /// Both files or neither; a key every local user can read (or a group can change) is refused. Group read is
