@@ -131,6 +131,7 @@ struct ServeCommand: AsyncParsableCommand {
         let remediationConfiguration = try reportingErrors { try RemediationOptions.configuration(settings) }
         var remediationService: RemediationService?
         var ownedHTTPClient: HTTPClient?
+        var blocklistHTTPClient: HTTPClient?
         if let remediationConfiguration {
             let remediationLogger = Logger(label: "threatfeed.remediation")
             let (httpClient, owned) = try reportingErrors { try RemediationOptions.httpClient(remediationConfiguration) }
@@ -162,6 +163,16 @@ struct ServeCommand: AsyncParsableCommand {
         // Notifications run only when enabled; incomplete settings stop start-up naming the key.
         let notificationService = try reportingErrors { try NotificationOptions.service(settings, store: store) }
         configuration.notificationsEnabled = notificationService != nil
+        // Gateway blocklist sync: only when enabled; incomplete settings stop start-up naming the key.
+        var blocklistService: BlocklistSyncService?
+        if BlocklistOptions.isEnabled(settings) {
+            let blocklistConfiguration = try reportingErrors { try BlocklistOptions.configuration(settings) }
+            let (runner, owned) = try reportingErrors {
+                try BlocklistOptions.runner(blocklistConfiguration, store: store, logger: Logger(label: "threatfeed.blocklist"))
+            }
+            if let owned { blocklistHTTPClient = owned }
+            blocklistService = BlocklistSyncService(runner: runner, interval: blocklistConfiguration.interval.seconds)
+        }
         let scheme = tls == nil ? "http" : "https"
         let drain = DrainState()
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -178,6 +189,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let etdService { services.append(etdService) }
         if let remediationService { services.append(remediationService) }
         if let notificationService { services.append(notificationService) }
+        if let blocklistService { services.append(blocklistService) }
         services.append(CertificateReloadService(certificate: certificate, signals: hangups, logger: logger))
         services.append(DrainService(drain: drain, delay: duration(.drainDelay), logger: logger))
         let group = ServiceGroup(
@@ -190,9 +202,11 @@ struct ServeCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             try? await ownedHTTPClient?.shutdown()
+            try? await blocklistHTTPClient?.shutdown()
             throw error
         }
         try? await ownedHTTPClient?.shutdown()
+        try? await blocklistHTTPClient?.shutdown()
     }
 
     /// Both files or neither; a key every local user can read (or a group can change) is refused. Group read is

@@ -221,6 +221,35 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v7-blocklist-sync") { db in
+            try db.execute(
+                sql: """
+                    -- one row per sender value the gateway blocklist sync manages on a list; the
+                    -- administrator's own entries never appear here, so they are never deleted
+                    CREATE TABLE blocklist_entry (
+                        list TEXT NOT NULL CHECK (list IN ('blocklist', 'safelist')),
+                        value TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'adding', 'present', 'deleting', 'removed')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_status INTEGER,
+                        updated INTEGER NOT NULL,
+                        PRIMARY KEY (list, value)
+                    ) STRICT;
+
+                    -- one row per list: the last run's counts and error (no secrets)
+                    CREATE TABLE blocklist_run (
+                        list TEXT PRIMARY KEY,
+                        finished INTEGER,
+                        added INTEGER NOT NULL DEFAULT 0,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        held_back INTEGER NOT NULL DEFAULT 0,
+                        deferred INTEGER NOT NULL DEFAULT 0,
+                        error TEXT,
+                        error_at INTEGER
+                    ) STRICT;
+                    """
+            )
+        }
         migrator.registerMigration("v8-notifications") { db in
             try db.execute(
                 sql: """

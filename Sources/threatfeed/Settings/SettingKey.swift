@@ -96,6 +96,25 @@ struct SettingKey: Hashable, Sendable {
     static let notificationsInterval = SettingKey("notifications.interval", "THREATFEED_NOTIFICATIONS_INTERVAL", .duration, default: "5m")
     static let notificationsDryRun = SettingKey("notifications.dry_run", "THREATFEED_NOTIFICATIONS_DRY_RUN", .bool, default: "false")
 
+    // Gateway spam-quarantine blocklist (or safelist) sync of an indicator's sender values: off unless enabled.
+    static let blocklistEnabled = SettingKey("blocklist.enabled", "THREATFEED_BLOCKLIST_ENABLED", .bool, default: "false")
+    static let blocklistURL = SettingKey("blocklist.url", "THREATFEED_BLOCKLIST_URL", .url)
+    static let blocklistAppliance = SettingKey("blocklist.appliance", "THREATFEED_BLOCKLIST_APPLIANCE", .text, default: "esa")
+    static let blocklistUsername = SettingKey("blocklist.username", "THREATFEED_BLOCKLIST_USERNAME", .text)
+    static let blocklistPassword = SettingKey("blocklist.password", "THREATFEED_BLOCKLIST_PASSWORD", .text, secret: true)
+    static let blocklistCAFile = SettingKey("blocklist.ca_file", "THREATFEED_BLOCKLIST_CA_FILE", .path)
+    static let blocklistList = SettingKey("blocklist.list", "THREATFEED_BLOCKLIST_LIST", .text, default: "blocklist")
+    static let blocklistIndicator = SettingKey("blocklist.indicator", "THREATFEED_BLOCKLIST_INDICATOR", .text)
+    static let blocklistRecipients = SettingKey("blocklist.recipients", "THREATFEED_BLOCKLIST_RECIPIENTS", .text)
+    static let blocklistMaxPerRun = SettingKey("blocklist.max_per_run", "THREATFEED_BLOCKLIST_MAX_PER_RUN", .count, default: "100")
+    static let blocklistMaxEntries = SettingKey("blocklist.max_entries", "THREATFEED_BLOCKLIST_MAX_ENTRIES", .count, default: "500")
+    static let blocklistInterval = SettingKey("blocklist.interval", "THREATFEED_BLOCKLIST_INTERVAL", .duration, default: "15m")
+    static let blocklistDryRun = SettingKey("blocklist.dry_run", "THREATFEED_BLOCKLIST_DRY_RUN", .bool, default: "false")
+    static let blocklistKeys: [SettingKey] = [
+        blocklistEnabled, blocklistURL, blocklistAppliance, blocklistUsername, blocklistPassword, blocklistCAFile, blocklistList,
+        blocklistIndicator, blocklistRecipients, blocklistMaxPerRun, blocklistMaxEntries, blocklistInterval, blocklistDryRun,
+    ]
+
     static let all: [SettingKey] = [
         host, port, publicURL, allowInsecureHTTP, drainDelay, maxRequestBody, maxHeaderSize, maxConnections, idleTimeout,
         requestTimeout, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
@@ -108,7 +127,7 @@ struct SettingKey: Hashable, Sendable {
         notificationsEnabled, notificationsSMTPHost, notificationsSMTPPort, notificationsTLS, notificationsCAFile, notificationsUsername,
         notificationsPassword, notificationsFrom, notificationsTo, notificationsMailboxes, notificationsVerdicts, notificationsTechniques,
         notificationsInterval, notificationsDryRun,
-    ]
+    ] + blocklistKeys
 
     static func named(_ key: String) -> SettingKey? { all.first { $0.key == key } }
 }

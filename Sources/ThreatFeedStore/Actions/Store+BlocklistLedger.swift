@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import ThreatFeedCore
+
+/// The gateway blocklist sync's state in SQLite (migration v7-blocklist-sync).
+extension Store: BlocklistLedger {
+    public func liveSenderValues(indicator: String, at time: Date) async throws -> Set<String>? {
+        try await read { reader in
+            guard let name = try? EntityName(indicator), let found = try reader.indicator(named: name) else { return nil }
+            var values = Set<String>()
+            try reader.forEachLiveObservable(ofIndicator: found.id, at: time) { observable in
+                // Sender values only: the gateway's lists match sender domains and addresses, not URLs or hashes.
+                switch observable.type {
+                case .domain, .ip, .ipv6: values.insert(observable.value)
+                default: break
+                }
+            }
+            return values
+        }
+    }
+
+    public func blocklistEntries(list: BlocklistKind) async throws -> [BlocklistEntry] {
+        try await read { reader in
+            try Row.fetchAll(
+                reader.db, sql: "SELECT value, state, attempts, last_status FROM blocklist_entry WHERE list = ? ORDER BY value",
+                arguments: [list.rawValue]
+            ).compactMap { row in
+                BlocklistEntryState(rawValue: row["state"]).map {
+                    BlocklistEntry(value: row["value"], state: $0, attempts: row["attempts"], lastStatus: row["last_status"])
+                }
+            }
+        }
+    }
+
+    public func setBlocklistEntry(list: BlocklistKind, value: String, state: BlocklistEntryState, status: Int?, at time: Date) async throws {
+        let attempt = state == .adding || state == .deleting ? 1 : 0
+        try await write { writer in
+            try writer.db.execute(
+                sql: """
+                    INSERT INTO blocklist_entry (list, value, state, attempts, last_status, updated) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (list, value) DO UPDATE SET state = excluded.state, attempts = attempts + excluded.attempts,
+                        last_status = coalesce(excluded.last_status, last_status), updated = excluded.updated
+                    """,
+                arguments: [list.rawValue, value, state.rawValue, attempt, status, micros(time)]
+            )
+        }
+    }
+
+    public func markBlocklistPending(list: BlocklistKind, values: [String], at time: Date) async throws {
+        guard !values.isEmpty else { return }
+        try await write { writer in
+            for value in values {
+                try writer.db.execute(
+                    sql: """
+                        INSERT INTO blocklist_entry (list, value, state, attempts, updated) VALUES (?, ?, 'pending', 0, ?)
+                        ON CONFLICT (list, value) DO UPDATE SET state = 'pending', updated = excluded.updated WHERE state = 'removed'
+                        """,
+                    arguments: [list.rawValue, value, micros(time)]
+                )
+            }
+        }
+    }
+
+    public func recordBlocklistRun(list: BlocklistKind, _ record: BlocklistRunRecord) async throws {
+        try await write { writer in
+            try writer.db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO blocklist_run (list, finished, added, deleted, held_back, deferred, error, error_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    list.rawValue, record.finished.map(micros), record.added, record.deleted, record.heldBack, record.deferred, record.error,
+                    record.errorAt.map(micros),
+                ]
+            )
+        }
+    }
+
+    public func lastBlocklistRun(list: BlocklistKind) async throws -> BlocklistRunRecord {
+        try await read { reader in
+            var record = BlocklistRunRecord()
+            guard let row = try Row.fetchOne(reader.db, sql: "SELECT * FROM blocklist_run WHERE list = ?", arguments: [list.rawValue]) else {
+                return record
+            }
+            record.finished = (row["finished"] as Int64?).map { date(micros: $0) }
+            record.added = row["added"]
+            record.deleted = row["deleted"]
+            record.heldBack = row["held_back"]
+            record.deferred = row["deferred"]
+            record.error = row["error"]
+            record.errorAt = (row["error_at"] as Int64?).map { date(micros: $0) }
+            return record
+        }
+    }
+}

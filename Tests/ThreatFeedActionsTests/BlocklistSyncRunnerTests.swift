@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import ThreatFeedActions
+import ThreatFeedCore
+import ThreatFeedTesting
+
+/// A `BlocklistLedger` in memory: the live set is set by the test.
+final class MemoryBlocklistLedger: BlocklistLedger {
+    private struct State {
+        var live: Set<String> = []
+        var rows: [String: BlocklistEntry] = [:]
+        var run = BlocklistRunRecord()
+    }
+    private let state = Mutex(State())
+
+    func setLive(_ values: Set<String>) { state.withLock { $0.live = values } }
+    func row(_ value: String) -> BlocklistEntry? { state.withLock { $0.rows[value] } }
+    var lastRun: BlocklistRunRecord { state.withLock { $0.run } }
+
+    func liveSenderValues(indicator: String, at time: Date) async throws -> Set<String>? { state.withLock { $0.live } }
+    func blocklistEntries(list: BlocklistKind) async throws -> [BlocklistEntry] {
+        state.withLock { $0.rows.values.sorted { $0.value < $1.value } }
+    }
+    func setBlocklistEntry(list: BlocklistKind, value: String, state newState: BlocklistEntryState, status: Int?, at time: Date) async throws {
+        state.withLock {
+            var row = $0.rows[value] ?? BlocklistEntry(value: value, state: newState)
+            row.state = newState
+            if newState == .adding || newState == .deleting { row.attempts += 1 }
+            row.lastStatus = status ?? row.lastStatus
+            $0.rows[value] = row
+        }
+    }
+    func markBlocklistPending(list: BlocklistKind, values: [String], at time: Date) async throws {
+        state.withLock {
+            for value in values where $0.rows[value] == nil || $0.rows[value]?.state == .removed {
+                $0.rows[value] = BlocklistEntry(value: value, state: .pending, attempts: $0.rows[value]?.attempts ?? 0)
+            }
+        }
+    }
+    func recordBlocklistRun(list: BlocklistKind, _ record: BlocklistRunRecord) async throws { state.withLock { $0.run = record } }
+    func lastBlocklistRun(list: BlocklistKind) async throws -> BlocklistRunRecord { lastRun }
+}
+
+/// A clock whose sleeps return at once and are recorded.
+final class RecordingBlocklistClock: ActionClock {
+    private let slept = Mutex<[Double]>([])
+    var sleeps: [Double] { slept.withLock { $0 } }
+    func now() -> Date { Date() }
+    func sleep(seconds: Double) async throws {
+        try Task.checkCancellation()
+        slept.withLock { $0.append(seconds) }
+    }
+}
+
+/// The sync runner against the fake ESA on a virtual clock: retries, refusals, redone rows.
+@Suite(.serialized) struct BlocklistSyncRunnerTests {
+    static func withRunner(_ body: @Sendable @escaping (FakeESA, MemoryBlocklistLedger, BlocklistSyncRunner, RecordingBlocklistClock) async throws -> Void) async throws {
+        let esa = FakeESA()
+        let port = try freeLoopbackPort()
+        let ledger = MemoryBlocklistLedger()
+        let clock = RecordingBlocklistClock()
+        var configuration = BlocklistConfiguration(
+            baseURL: "http://127.0.0.1:\(port)", prefix: AsyncOSSession.esaPrefix,
+            credentials: AsyncOSCredentials(username: FakeESA.username, passphrase: FakeESA.passphrase), indicator: "senders",
+            recipients: ["ap@example.com"]
+        )
+        configuration.requestTimeout = TimeSpan(seconds: 10)
+        let session = AsyncOSSession(
+            baseURL: configuration.baseURL, prefix: configuration.prefix, credentials: configuration.credentials, httpClient: HTTPClient.shared
+        )
+        let runner = BlocklistSyncRunner(
+            configuration: configuration, ledger: ledger, client: BlocklistClient(session: session, list: .blocklist), clock: clock,
+            logger: Logger(label: "test.blocklist")
+        )
+        try await esa.run(port: port) { try await body(esa, ledger, runner, clock) }
+    }
+
+    @Test func serverErrorsAreRetriedWithDoublingWaits() async throws {
+        try await Self.withRunner { esa, ledger, runner, clock in
+            ledger.setLive(["a.example"])
+            esa.inject(.passThrough)  // the size view
+            esa.inject(.status(503), times: 2)
+            esa.inject(.tooManyRequests(retryAfter: 1))
+            let report = await runner.runOnce()
+            #expect(report.error == nil)
+            #expect(report.added == ["a.example"])
+            #expect(clock.sleeps == [1, 2, 4])
+            #expect(ledger.row("a.example")?.state == .present)
+            #expect(esa.entries().keys.sorted() == ["a.example"])
+        }
+    }
+
+    @Test func aRefusalStopsTheRunAndTheRowIsRedoneNextRun() async throws {
+        try await Self.withRunner { esa, ledger, runner, _ in
+            ledger.setLive(["b.example"])
+            esa.inject(.passThrough)
+            esa.inject(.status(400))
+            let failed = await runner.runOnce()
+            #expect(failed.error != nil)
+            #expect(ledger.lastRun.error?.contains("400") == true)
+            #expect(ledger.row("b.example")?.state == .adding)
+            let next = await runner.runOnce()
+            #expect(next.error == nil)
+            #expect(ledger.row("b.example")?.state == .present)
+            #expect(ledger.row("b.example")?.attempts == 2)
+            #expect(ledger.lastRun.error == nil)
+        }
+    }
+
+    @Test func interruptedDeletesAreRedoneAndNeverSentPendingRowsAreDropped() async throws {
+        try await Self.withRunner { esa, ledger, runner, _ in
+            ledger.setLive([])
+            // A crash left one delete in flight (the gateway had already done it) and one value never sent.
+            try await ledger.setBlocklistEntry(list: .blocklist, value: "gone.example", state: .deleting, status: nil, at: Date())
+            try await ledger.setBlocklistEntry(list: .blocklist, value: "never.example", state: .pending, status: nil, at: Date())
+            esa.addEntry(sender: "admin.example", recipients: ["boss@example.com"])
+            let report = await runner.runOnce()
+            #expect(report.error == nil)
+            #expect(report.deleted == ["gone.example"])
+            #expect(ledger.row("gone.example")?.state == .removed)
+            #expect(ledger.row("gone.example")?.lastStatus == 404)
+            #expect(ledger.row("never.example")?.state == .removed)
+            #expect(esa.changes.count == 1)
+            #expect(esa.entries().keys.sorted() == ["admin.example"])
+        }
+    }
+}

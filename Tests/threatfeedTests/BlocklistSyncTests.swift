@@ -1,0 +1,260 @@
+import Foundation
+import Testing
+import ThreatFeedTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `threatfeed blocklist sync` (the real binary) against the fake ESA: the gateway's blocklist
+/// follows the indicator's live domains and IPs, only our own entries are ever deleted, and
+/// interrupted runs converge.
+@Suite(.serialized) struct BlocklistSyncTests {
+    static let recipients = ["ap@example.com", "cfo@example.com"]
+    static let prefix = "/esa/api/v2.0/quarantine/blocklist"
+
+    static func environment(port: Int, _ extra: [String: String] = [:]) -> [String: String] {
+        var environment = [
+            "THREATFEED_BLOCKLIST_URL": "http://127.0.0.1:\(port)", "THREATFEED_BLOCKLIST_USERNAME": FakeESA.username,
+            "THREATFEED_BLOCKLIST_PASSWORD": FakeESA.passphrase, "THREATFEED_BLOCKLIST_INDICATOR": "senders",
+            "THREATFEED_BLOCKLIST_RECIPIENTS": recipients.joined(separator: ","), "THREATFEED_BLOCKLIST_RETRY_DELAY": "0.05",
+        ]
+        for (key, value) in extra { environment[key] = value }
+        return environment
+    }
+
+    static func importValues(_ dir: TemporaryDirectory, _ db: String, _ values: [String], validFor: String = "30d", name: String = "list.txt") throws {
+        let file = try dir.write(name, values.joined(separator: "\n") + "\n")
+        let result = try CommandRunner.run(["import", "--db", db, "--indicator", "senders", "--valid-for", validFor, file])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    static func sync(_ db: String, _ environment: [String: String], _ extra: [String] = []) async throws -> CommandRunner.Result {
+        try await onThread { try CommandRunner.run(["blocklist", "sync", "--db", db] + extra, environment: environment) }
+    }
+
+    static func status(_ db: String) throws -> [String: Any] {
+        let result = try CommandRunner.run(["blocklist", "status", "--json", "--db", db])
+        return (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    static let sha = String(repeating: "ab", count: 32)
+
+    @Test(.timeLimit(.minutes(3)))
+    func blocklistFollowsLiveSendersAndNeverTouchesTheAdministratorsEntries() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("b.sqlite")
+            try Self.importValues(dir, db, ["evil.example", "203.0.113.7", "2001:db8::1", Self.sha])
+            try Self.importValues(dir, db, ["short.example", "198.51.100.9"], validFor: "4s", name: "short.txt")
+            let esa = FakeESA()
+            esa.addEntry(sender: "admin.example", recipients: ["boss@example.com"])
+            let port = try freeLoopbackPort()
+            let environment = Self.environment(port: port)
+            try await esa.run(port: port) {
+                let first = try await Self.sync(db, environment)
+                #expect(first.status == 0, "\(first.stderr)")
+                #expect(first.stdout.contains("blocklist: 5 added, 0 deleted"), "\(first.stdout)")
+                let live: Set<String> = ["evil.example", "203.0.113.7", "2001:db8::1", "short.example", "198.51.100.9"]
+                #expect(Set(esa.entries().keys) == live.union(["admin.example"]))
+                #expect(esa.entries()["evil.example"] == Set(Self.recipients))
+                #expect(!first.stderr.contains(FakeESA.passphrase))
+                let post = try #require(esa.changes.first { $0.method == "POST" }?.json)
+                #expect(post["action"] as? String == "append")
+                #expect(post["viewBy"] as? String == "sender")
+                #expect(post["quarantineType"] as? String == "spam")
+                #expect(post["recipientList"] as? [String] == Self.recipients)
+
+                // Nothing changed: nothing is sent, not even a login.
+                let before = esa.received.count
+                let logins = esa.logins
+                let second = try await Self.sync(db, environment)
+                #expect(second.status == 0, "\(second.stderr)")
+                #expect(second.stdout.contains("0 added, 0 deleted"), "\(second.stdout)")
+                #expect(esa.received.count == before)
+                #expect(esa.logins == logins)
+
+                // The short-lived ones expire: exactly those are deleted; the administrator's entry stays.
+                try await Task.sleep(for: .seconds(5))
+                let third = try await Self.sync(db, environment)
+                #expect(third.status == 0, "\(third.stderr)")
+                #expect(third.stdout.contains("0 added, 2 deleted"), "\(third.stdout)")
+                #expect(Set(esa.entries().keys) == ["evil.example", "203.0.113.7", "2001:db8::1", "admin.example"])
+                let deletes = esa.changes.filter { $0.method == "DELETE" }.compactMap { $0.json?["senderList"] as? [String] }.flatMap { $0 }
+                #expect(Set(deletes) == ["short.example", "198.51.100.9"])
+
+                let status = try Self.status(db)
+                let counts = try #require(status["counts"] as? [String: Int])
+                #expect(counts["present"] == 3)
+                #expect(counts["removed"] == 2)
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func maxPerRunCapsARunAndAConflictCountsAsDone() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("b.sqlite")
+            let values = (1...5).map { "d\($0).example" }
+            try Self.importValues(dir, db, values)
+            let esa = FakeESA()
+            // Already there with our recipients: the append answers 409, which is success.
+            esa.addEntry(sender: "d1.example", recipients: Self.recipients)
+            let port = try freeLoopbackPort()
+            let environment = Self.environment(port: port, ["THREATFEED_BLOCKLIST_MAX_PER_RUN": "2"])
+            try await esa.run(port: port) {
+                let first = try await Self.sync(db, environment)
+                #expect(first.status == 0, "\(first.stderr)")
+                #expect(first.stdout.contains("2 added, 0 deleted, 0 held back, 3 left for the next run"), "\(first.stdout)")
+                #expect(esa.changes.first?.answerStatus == 409)
+                for _ in 0..<2 { #expect(try await Self.sync(db, environment).status == 0) }
+                #expect(Set(esa.entries().keys) == Set(values))
+                #expect(esa.changes.count == 5)
+                let counts = try #require(Self.status(db)["counts"] as? [String: Int])
+                #expect(counts["present"] == 5)
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func theListNeverGrowsPastMaxEntries() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("b.sqlite")
+            try Self.importValues(dir, db, (1...4).map { "m\($0).example" })
+            let esa = FakeESA()
+            esa.addEntry(sender: "admin.example", recipients: ["boss@example.com"])
+            let port = try freeLoopbackPort()
+            try await esa.run(port: port) {
+                let result = try await Self.sync(db, Self.environment(port: port, ["THREATFEED_BLOCKLIST_MAX_ENTRIES": "3"]))
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(result.stdout.contains("2 added, 0 deleted, 2 held back"), "\(result.stdout)")
+                #expect(esa.entries().count == 3)
+            }
+            let bad = try CommandRunner.run(["blocklist", "sync", "--db", db], environment: Self.environment(port: 1, ["THREATFEED_BLOCKLIST_MAX_ENTRIES": "501"]))
+            #expect(bad.status == 1)
+            #expect(bad.stderr.contains("blocklist.max_entries"))
+            var missing = Self.environment(port: 1)
+            missing["THREATFEED_BLOCKLIST_RECIPIENTS"] = nil
+            let unset = try CommandRunner.run(["blocklist", "sync", "--db", db], environment: missing)
+            #expect(unset.status == 1)
+            #expect(unset.stderr.contains("blocklist.recipients"), "\(unset.stderr)")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aKillWhileTheGatewayIsAnsweringConvergesWithoutDuplicates() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("b.sqlite")
+            let values = (1...5).map { "k\($0).example" }
+            try Self.importValues(dir, db, values)
+            let esa = FakeESA()
+            let port = try freeLoopbackPort()
+            let environment = Self.environment(port: port)
+            try await esa.run(port: port) {
+                // The size view and two appends answer; the third append is held, and the client is killed.
+                esa.inject(.passThrough, times: 3)
+                esa.inject(.stall)
+                let out = Pipe()
+                let err = Pipe()
+                let process = try CommandRunner.start(["blocklist", "sync", "--db", db], environment: environment, stdout: out, stderr: err)
+                let deadline = Date().addingTimeInterval(60)
+                while esa.stalledRequests == 0, Date() < deadline, process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(esa.stalledRequests == 1)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                #expect(process.terminationReason == .uncaughtSignal)
+                // The gateway carries out the held append after the client is gone.
+                esa.release()
+                while esa.stalledRequests > 0 { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(esa.entries().count == 3)
+
+                let status = try Self.status(db)
+                #expect((status["counts"] as? [String: Int])?["adding"] == 1)
+                let next = try await Self.sync(db, environment)
+                #expect(next.status == 0, "\(next.stderr)")
+                #expect(Set(esa.entries().keys) == Set(values))
+                // The interrupted value was sent again and answered 409; every other value once.
+                let posts = esa.changes.filter { $0.method == "POST" }
+                #expect(posts.count == 6)
+                #expect(posts.filter { $0.answerStatus == 409 }.count == 1)
+                #expect(posts.filter { $0.answerStatus == 200 }.count == 5)
+                #expect((try Self.status(db)["counts"] as? [String: Int])?["present"] == 5)
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func serverErrorsAreRetriedAnExpiredTokenLogsInAgainAndDryRunSendsNothing() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("b.sqlite")
+            try Self.importValues(dir, db, ["r1.example", "r2.example"])
+            let esa = FakeESA()
+            let port = try freeLoopbackPort()
+            let environment = Self.environment(port: port)
+            try await esa.run(port: port) {
+                let dry = try await Self.sync(db, environment, ["--dry-run"])
+                #expect(dry.status == 0, "\(dry.stderr)")
+                #expect(
+                    dry.stdout.contains(
+                        #"would send: POST \#(Self.prefix) {"action":"append","quarantineType":"spam","recipientList":["ap@example.com","cfo@example.com"],"senderAddresses":["r1.example"],"viewBy":"sender"}"#
+                    ), "\(dry.stdout)"
+                )
+                #expect(esa.received.isEmpty)
+                #expect(esa.logins == 0)
+                #expect((try Self.status(db)["counts"] as? [String: Int])?["present"] == 0)
+
+                // Every attempt fails: the run fails, records why, and changes nothing for good.
+                esa.inject(.status(503), times: 4)
+                let failed = try await Self.sync(db, environment)
+                #expect(failed.status == 1)
+                #expect(failed.stderr.contains("503"), "\(failed.stderr)")
+                let lastRun = try #require(Self.status(db)["last_run"] as? [String: Any])
+                #expect((lastRun["error"] as? String)?.contains("503") == true)
+
+                // Two 503s and an expired token, then success: the next run converges.
+                esa.inject(.status(503), times: 2)
+                esa.inject(.expiredToken)
+                let logins = esa.logins
+                let next = try await Self.sync(db, environment)
+                #expect(next.status == 0, "\(next.stderr)")
+                #expect(Set(esa.entries().keys) == ["r1.example", "r2.example"])
+                #expect(esa.logins == logins + 2)
+                let cleared = try #require(Self.status(db)["last_run"] as? [String: Any])
+                #expect(cleared["error"] == nil)
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func serveRunsTheSyncEveryInterval() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("b.sqlite")
+            try Self.importValues(dir, db, ["s1.example", "203.0.113.9"])
+            let esa = FakeESA()
+            let port = try freeLoopbackPort()
+            let environment = Self.environment(port: port, ["THREATFEED_BLOCKLIST_ENABLED": "true", "THREATFEED_BLOCKLIST_INTERVAL": "1s"])
+            try await esa.run(port: port) {
+                let server = try ServerProcess(database: db, environment: environment)
+                defer { _ = server.stop() }
+                let deadline = Date().addingTimeInterval(30)
+                while esa.entries().count < 2, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(Set(esa.entries().keys) == ["s1.example", "203.0.113.9"])
+                try Self.importValues(dir, db, ["s2.example"], name: "more.txt")
+                while esa.entries().count < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(esa.entries()["s2.example"] == Set(Self.recipients))
+            }
+        }
+    }
+
+    @Test func everyBlocklistSettingIsDocumentedInTheExampleConfigurationAndTheReadme() throws {
+        let root = PythonClients.packageRoot
+        let example = try String(contentsOfFile: root.appendingPathComponent("deploy/threatfeed.yaml").path, encoding: .utf8)
+        let readme = try String(contentsOfFile: root.appendingPathComponent("README.md").path, encoding: .utf8)
+        for variable in [
+            "ENABLED", "URL", "USERNAME", "CA_FILE", "LIST", "INDICATOR", "RECIPIENTS", "MAX_PER_RUN", "MAX_ENTRIES", "INTERVAL", "DRY_RUN",
+        ] {
+            #expect(example.contains("THREATFEED_BLOCKLIST_\(variable)"), "\(variable)")
+        }
+        #expect(readme.contains("## Gateway blocklist sync"))
+        #expect(readme.contains("no e-mail-address observable type"))
+    }
+}
