@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThreatFeedCore
 import ThreatFeedTesting
 
 #if canImport(Glibc)
@@ -243,6 +244,45 @@ import Glibc
                 #expect(esa.entries()["s2.example"] == Set(Self.recipients))
             }
         }
+    }
+
+    /// The whole chain: ETD convictions (fake ETD) publish sender domains and IPs into etd-convictions, and the
+    /// gateway's blocklist (fake ESA) ends up equal to that indicator's live domain and IP set.
+    @Test(.timeLimit(.minutes(3)))
+    func convictionsFromETDReachTheGatewayBlocklist() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (policyPath, _) = try ETDCommandTests.policyDirectory(dir)
+        let db = dir.file("chain.sqlite")
+        let messages = FakeETDDataSet.generate(count: 12, days: 1, end: Date().addingTimeInterval(-900))
+        let etd = FakeETD(messages: messages, maxPageSize: 5)
+        let esa = FakeESA()
+        let etdPort = try freeLoopbackPort()
+        let esaPort = try freeLoopbackPort()
+        var environment = Self.environment(
+            port: esaPort, ["THREATFEED_BLOCKLIST_ENABLED": "true", "THREATFEED_BLOCKLIST_INTERVAL": "1s", "THREATFEED_BLOCKLIST_INDICATOR": "etd-convictions"]
+        )
+        environment.merge(ETDCommandTests.environment(port: etdPort)) { _, etd in etd }
+        let settings = environment
+        try await etd.run(port: etdPort) {
+            try await esa.run(port: esaPort) {
+                let server = try ServerProcess(database: db, extraArguments: ["--policy-dir", policyPath], environment: settings)
+                defer { _ = server.stop() }
+                // Converged: the same non-empty list on two looks a few sync intervals apart.
+                let deadline = Date().addingTimeInterval(60)
+                var previous: Set<String> = []
+                while Date() < deadline {
+                    try await Task.sleep(for: .seconds(2.5))
+                    let now = Set(esa.entries().keys)
+                    if !now.isEmpty, now == previous { break }
+                    previous = now
+                }
+            }
+        }
+        let live = try ETDCommandTests.liveObservables(db).filter { [ObservableType.domain, .ip, .ipv6].contains($0.type) }.map(\.value)
+        #expect(!live.isEmpty, "the convictions published sender values")
+        #expect(Set(esa.entries().keys) == Set(live))
+        #expect(esa.entries().values.allSatisfy { $0 == Set(Self.recipients) })
     }
 
     @Test func everyBlocklistSettingIsDocumentedInTheExampleConfigurationAndTheReadme() throws {
