@@ -72,26 +72,8 @@ public final class FakeESA: Sendable {
             router.post("\(prefix)/quarantine/\(list)") { request, _ in try await self.quarantine(request, list: list) }
             router.delete("\(prefix)/quarantine/\(list)") { request, _ in try await self.quarantine(request, list: list) }
         }
-        let (started, signal) = AsyncStream<Void>.makeStream()
-        var logger = Logger(label: "fake-esa")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { _ in signal.yield() }, logger: logger
-        )
         state.withLock { $0.stopping = false }
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            for await _ in started { break }
-            defer {
-                state.withLock { $0.stopping = true }
-                group.cancelAll()
-            }
-            return try await body()
-        }
+        return try await serveOnLoopback(router, port: port, label: "fake-esa", stopping: { self.state.withLock { $0.stopping = true } }, body)
     }
 
     // MARK: Handlers

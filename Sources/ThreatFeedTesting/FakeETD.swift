@@ -81,26 +81,8 @@ public final class FakeETD: Sendable {
         let router = Router()
         router.post("/v1/oauth/token") { request, _ in try await self.token(request) }
         router.post("/v1/messages/search") { request, _ in try await self.search(request) }
-        let (started, signal) = AsyncStream<Void>.makeStream()
-        var logger = Logger(label: "fake-etd")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { _ in signal.yield() }, logger: logger
-        )
         state.withLock { $0.stopping = false }
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            for await _ in started { break }
-            defer {
-                state.withLock { $0.stopping = true }
-                group.cancelAll()
-            }
-            return try await body()
-        }
+        return try await serveOnLoopback(router, port: port, label: "fake-etd", stopping: { self.state.withLock { $0.stopping = true } }, body)
     }
 
     // MARK: Handlers
