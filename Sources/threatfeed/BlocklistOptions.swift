@@ -10,7 +10,7 @@ enum BlocklistOptions {
     static func isEnabled(_ settings: Settings) -> Bool { Settings.isTrue(settings.string(.blocklistEnabled)) }
 
     static func configuration(_ settings: Settings, dryRunFlag: Bool = false) throws -> BlocklistConfiguration {
-        func named(_ key: SettingKey) -> String { "\(key.key) (\(key.environment))" }
+        func named(_ key: SettingKey) -> String { settings.named(key) }
         func required(_ key: SettingKey) throws -> String {
             guard let value = settings.string(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
                 throw CLIError("\(named(key)) must be set for the blocklist sync")

@@ -14,7 +14,7 @@ struct BlocklistStatusCommand: AsyncParsableCommand {
         let settings = try global.settings()
         let listName = settings.string(.blocklistList)?.lowercased() ?? "blocklist"
         guard let list = BlocklistKind(rawValue: listName) else {
-            Terminal.error("blocklist.list (\(SettingKey.blocklistList.environment)) '\(listName)' is not blocklist or safelist")
+            Terminal.error("\(settings.named(.blocklistList)) '\(listName)' is not blocklist or safelist")
             throw ExitCode.failure
         }
         let store = try global.openStore()

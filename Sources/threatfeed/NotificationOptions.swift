@@ -11,7 +11,7 @@ enum NotificationOptions {
         guard Settings.isTrue(settings.string(.notificationsEnabled)) else { return nil }
         func required(_ key: SettingKey) throws -> String {
             guard let value = settings.string(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
-                throw CLIError("\(key.key) (\(key.environment)) must be set when notifications.enabled is true")
+                throw CLIError("\(settings.named(key)) must be set when notifications.enabled is true")
             }
             return value
         }
@@ -22,7 +22,7 @@ enum NotificationOptions {
         configuration.smtpPort = settings.string(.notificationsSMTPPort).flatMap(Int.init) ?? 587
         let tls = settings.string(.notificationsTLS) ?? "required"
         guard let mode = SMTPTLSMode(rawValue: tls) else {
-            throw CLIError("notifications.tls (\(SettingKey.notificationsTLS.environment)) '\(tls)' is not one of required, opportunistic, off")
+            throw CLIError("\(settings.named(.notificationsTLS)) '\(tls)' is not one of required, opportunistic, off")
         }
         configuration.tlsMode = mode
         configuration.caFile = settings.string(.notificationsCAFile)
@@ -36,10 +36,17 @@ enum NotificationOptions {
         )
         configuration.dryRun = Settings.isTrue(settings.string(.notificationsDryRun))
         do { try configuration.validate() } catch {
-            throw CLIError("notifications.\(key(for: error.field)): \(error.reason)")
+            throw CLIError("\(place(of: error.field, settings)): \(error.reason)")
         }
         let interval = (try? TimeSpan(parsing: settings.string(.notificationsInterval) ?? "5m")) ?? TimeSpan(seconds: 300)
         return (configuration, interval)
+    }
+
+    /// `notifications.to`, preceded by the feeds file and line when the value came from one.
+    static func place(of field: NotificationConfiguration.Field, _ settings: Settings) -> String {
+        let name = "notifications.\(key(for: field))"
+        guard let key = SettingKey.named(name), settings.resolve(key)?.source == .feeds else { return name }
+        return settings.origin(of: key)
     }
 
     /// The configuration file's key for a field the notifier names.
@@ -66,7 +73,7 @@ extension NotificationOptions {
         let logger = Logger(label: "threatfeed.notifications")
         let notifier: ConvictionNotifier
         do { notifier = try ConvictionNotifier(configuration: configuration, logger: logger) } catch {
-            throw CLIError("notifications.\(key(for: error.field)): \(error.reason)")
+            throw CLIError("\(place(of: error.field, settings)): \(error.reason)")
         }
         let verdicts = ETDOptions.list(settings.string(.etdVerdicts) ?? "bec,scam,phishing,malicious").map { $0.lowercased() }
         return NotificationService(store: store, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger)

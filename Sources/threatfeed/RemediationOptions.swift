@@ -11,30 +11,30 @@ enum RemediationOptions {
         guard Settings.isTrue(settings.string(.remediationEnabled)) else { return nil }
         func required(_ key: SettingKey) throws -> String {
             guard let value = settings.string(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
-                throw CLIError("\(key.key) (\(key.environment)) must be set when remediation.enabled is true")
+                throw CLIError("\(settings.named(key)) must be set when remediation.enabled is true")
             }
             return value
         }
         let url = try required(.remediationSMAURL)
         guard let parsed = PublicURL(parsing: url) else {
-            throw CLIError("remediation.sma_url (\(SettingKey.remediationSMAURL.environment)) '\(url)' is not http(s)://host[:port]")
+            throw CLIError("\(settings.named(.remediationSMAURL)) '\(url)' is not http(s)://host[:port]")
         }
         let credentials = AsyncOSCredentials(username: try required(.remediationUsername), passphrase: try required(.remediationPassword))
         var configuration = RemediationConfiguration(smaURL: parsed.base, credentials: credentials)
         if let text = settings.string(.remediationAction) {
             guard let action = RemediationAction(rawValue: text) else {
                 let known = RemediationAction.allCases.map(\.rawValue).joined(separator: ", ")
-                throw CLIError("remediation.action (\(SettingKey.remediationAction.environment)) '\(text)' is not one of \(known)")
+                throw CLIError("\(settings.named(.remediationAction)) '\(text)' is not one of \(known)")
             }
             configuration.action = action
         }
         configuration.forwardTo = ETDOptions.list(settings.string(.remediationForwardTo))
         for address in configuration.forwardTo where !address.contains("@") {
-            throw CLIError("remediation.forward_to (\(SettingKey.remediationForwardTo.environment)) '\(address)' is not an e-mail address")
+            throw CLIError("\(settings.named(.remediationForwardTo)) '\(address)' is not an e-mail address")
         }
         if let text = settings.string(.remediationVerdicts) { configuration.verdicts = ETDOptions.list(text).map { $0.lowercased() } }
         guard !configuration.verdicts.isEmpty else {
-            throw CLIError("remediation.verdicts (\(SettingKey.remediationVerdicts.environment)) must name at least one verdict")
+            throw CLIError("\(settings.named(.remediationVerdicts)) must name at least one verdict")
         }
         configuration.dryRun = Settings.isTrue(settings.string(.remediationDryRun))
         configuration.caFile = settings.string(.remediationCAFile)

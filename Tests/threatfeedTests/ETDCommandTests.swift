@@ -32,10 +32,10 @@ import Glibc
         return (dir.file("policy"), policy)
     }
 
-    static func liveObservables(_ database: String) throws -> [Observable] {
+    static func liveObservables(_ database: String, indicator name: String = "etd-convictions") throws -> [Observable] {
         let store = try Store(path: database)
         return try store.readNow { reader in
-            guard let indicator = try reader.indicator(named: try EntityName("etd-convictions")) else { return [] }
+            guard let indicator = try reader.indicator(named: try EntityName(name)) else { return [] }
             var values: [Observable] = []
             try reader.forEachLiveObservable(ofIndicator: indicator.id, at: Date()) { values.append($0) }
             return values

@@ -23,6 +23,10 @@ import Yams
 ///     collection: esa-blocklist  # TAXII collection name (default: the feed name)
 ///     max_part_size: 1000        # TAXII answers in parts of this many blocks (default: one part)
 ///     users: [esa-gateway]       # users granted the TAXII collection (they must exist: threatfeed user add)
+/// actions:                       # what the actions act on; their connections and secrets stay in the configuration file
+///   remediation: {enabled: true, verdicts: [phishing, bec], action: delete}
+///   notifications: {enabled: true, to: [soc@example.com], verdicts: [phishing]}
+///   blocklist: {enabled: true, indicator: etd-phishing, list: blocklist, recipients: [ap@example.com]}
 /// ```
 struct FeedDefinitions: Sendable {
     struct IndicatorDefinition: Sendable {
@@ -87,6 +91,22 @@ struct FeedDefinitions: Sendable {
     var indicators: [IndicatorDefinition] = []
     var feeds: [FeedDefinition] = []
     var files: [String] = []
+    /// Action settings from `actions:` sections, keyed like the configuration file (`blocklist.indicator`).
+    var actionSettings: [String: Settings.FeedSetting] = [:]
+
+    /// The action settings a feeds file may hold: what to act on, never where to connect or with which secret —
+    /// definition files live in version control and are read by more people than the configuration file.
+    static let actionKeys: [SettingKey] = [
+        .remediationEnabled, .remediationVerdicts, .remediationAction, .remediationForwardTo, .remediationDryRun,
+        .notificationsEnabled, .notificationsTo, .notificationsMailboxes, .notificationsVerdicts, .notificationsTechniques,
+        .notificationsDryRun,
+        .blocklistEnabled, .blocklistIndicator, .blocklistList, .blocklistRecipients, .blocklistMaxPerRun, .blocklistDryRun,
+    ]
+    /// Those of them that hold lists (written `[a, b]` in a feeds file, `a,b` in the configuration file).
+    static let actionListKeys: Set<SettingKey> = [
+        .remediationVerdicts, .remediationForwardTo, .notificationsTo, .notificationsMailboxes, .notificationsVerdicts,
+        .notificationsTechniques, .blocklistRecipients,
+    ]
 
     /// Every `*.yaml` file of `directory`, in name order. Any problem is an error naming file and line.
     static func load(directory: String) throws -> FeedDefinitions {
@@ -118,6 +138,10 @@ struct FeedDefinitions: Sendable {
         guard case .mapping(let top) = root else { throw CLIError("\(file):1: expected 'indicators:' and/or 'feeds:' at the top") }
         for (key, value) in top {
             let place = "\(file):\(key.mark?.line ?? 0)"
+            if key.string == "actions" {
+                try readActions(value, file: file, place: place)
+                continue
+            }
             guard case .sequence(let items) = value else { throw CLIError("\(place): '\(key.string ?? "?")' must be a list") }
             switch key.string {
             case "indicators":
@@ -125,7 +149,48 @@ struct FeedDefinitions: Sendable {
             case "feeds":
                 for item in items { feeds.append(try Self.feed(item, file: file)) }
             default:
-                throw CLIError("\(place): unknown key '\(key.string ?? "?")'; expected indicators or feeds")
+                throw CLIError("\(place): unknown key '\(key.string ?? "?")'; expected indicators, feeds or actions")
+            }
+        }
+    }
+
+    /// `actions:` → `remediation:` / `notifications:` / `blocklist:` → settings; a list becomes the comma-separated
+    /// value the configuration file would hold. A key set by two files is an error naming both.
+    private mutating func readActions(_ node: Node, file: String, place: String) throws {
+        let sections = Set(Self.actionKeys.map { String($0.key.split(separator: ".")[0]) })
+        guard case .mapping(let mapping) = node else {
+            throw CLIError("\(place): 'actions' must map \(sections.sorted().joined(separator: ", ")) to their settings")
+        }
+        for (sectionNode, sectionValue) in mapping {
+            let sectionPlace = "\(file):\(sectionNode.mark?.line ?? 0)"
+            guard let section = sectionNode.string, sections.contains(section) else {
+                throw CLIError("\(sectionPlace): unknown action '\(sectionNode.string ?? "?")'; known: \(sections.sorted().joined(separator: ", "))")
+            }
+            guard case .mapping(let fields) = sectionValue else { throw CLIError("\(sectionPlace): '\(section)' must be a mapping of settings") }
+            for (fieldNode, value) in fields {
+                let at = "\(file):\(fieldNode.mark?.line ?? 0)"
+                let name = "\(section).\(fieldNode.string ?? "?")"
+                guard let key = Self.actionKeys.first(where: { $0.key == name }) else {
+                    let known = Self.actionKeys.filter { $0.key.hasPrefix(section + ".") }.map { String($0.key.dropFirst(section.count + 1)) }
+                    let elsewhere = SettingKey.named(name) != nil ? " (connections, credentials and timing stay in the configuration file)" : ""
+                    throw CLIError("\(at): '\(name)' cannot be set in a feeds file\(elsewhere); here: \(known.joined(separator: ", "))")
+                }
+                let text: String
+                switch value {
+                case .scalar(let scalar): text = scalar.string
+                case .sequence(let items):
+                    guard Self.actionListKeys.contains(key) else { throw CLIError("\(at): '\(name)' takes one value, not a list") }
+                    text = try items.map { item in
+                        guard let entry = item.string?.trimmingCharacters(in: .whitespaces), !entry.isEmpty, !entry.contains(",") else {
+                            throw CLIError("\(at): '\(name)' holds an empty, nested or comma-holding entry")
+                        }
+                        return entry
+                    }.joined(separator: ",")
+                default: throw CLIError("\(at): '\(name)' must be a value or a list of values")
+                }
+                if let problem = Settings.problem(with: text, for: key) { throw CLIError("\(at): \(name): \(problem)") }
+                if let first = actionSettings[name] { throw CLIError("\(at): '\(name)' is already set at \(first.origin)") }
+                actionSettings[name] = Settings.FeedSetting(value: text, origin: at)
             }
         }
     }

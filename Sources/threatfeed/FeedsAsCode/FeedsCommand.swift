@@ -22,6 +22,9 @@ struct FeedsCommand: ParsableCommand {
             let settings = try global.settings()
             let directory = settings.string(.feedsDirectory, flag: dir) ?? "./feeds"
             let definitions = try reportingErrors { try FeedDefinitions.load(directory: directory) }
+            // Action settings are not stored: serve reads them from the files at start. Checked here all the same.
+            var checked = settings
+            try reportingErrors { try checked.include(feedActions: definitions.actionSettings) }
             let store = try global.openStore()
             let report = try reportingErrors {
                 dryRun
@@ -29,6 +32,9 @@ struct FeedsCommand: ParsableCommand {
                     : try store.writeNow { try FeedApplier.apply(definitions, with: $0) }
             }
             FeedsCommand.print(report, files: definitions.files.count, dryRun: dryRun)
+            for (name, setting) in definitions.actionSettings.sorted(by: { $0.key < $1.key }) {
+                Swift.print("action setting \(name) = \(setting.value) (\(setting.origin); read by serve at start)")
+            }
         }
     }
 

@@ -24,7 +24,13 @@ struct ConfigCommand: ParsableCommand {
             for key in SettingKey.all {
                 let resolved = settings.resolve(key)
                 let value = resolved.map { key.secret ? "<set, \($0.value.count) characters>" : $0.value } ?? "-"
-                let source = resolved.map { $0.source == .file ? "file:\(settings.file?.entries[key.key]?.line ?? 0)" : $0.source.rawValue } ?? "unset"
+                let source = resolved.map { resolved in
+                    switch resolved.source {
+                    case .file: "file:\(settings.file?.entries[key.key]?.line ?? 0)"
+                    case .feeds: settings.feedActions[key.key]?.origin ?? "feeds"
+                    default: resolved.source.rawValue
+                    }
+                } ?? "unset"
                 table.append([key.key, value, source, key.environment])
             }
             printTable(table)

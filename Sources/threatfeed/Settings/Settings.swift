@@ -3,14 +3,28 @@ import Logging
 import ThreatFeedCore
 import ThreatFeedFormats
 
-/// Resolved settings: flag > environment > configuration file > default, each value checked.
+/// Resolved settings: flag > environment > configuration file > feeds files' `actions:` > default, each value
+/// checked. A setting may come from the environment or the configuration file, or from a feeds file, never both:
+/// two truths for what an action acts on would be read by different people.
 struct Settings: Sendable {
     enum Source: String, Sendable {
-        case flag, environment, file, `default`
+        case flag, environment, file, feeds, `default`
+    }
+
+    /// A value from a feeds file's `actions:` section, with the file and line it came from.
+    struct FeedSetting: Sendable {
+        let value: String
+        let origin: String
     }
 
     let file: ConfigFile?
     let environment: [String: String]
+    private(set) var feedActions: [String: FeedSetting] = [:]
+
+    init(file: ConfigFile?, environment: [String: String]) {
+        self.file = file
+        self.environment = environment
+    }
 
     /// The file named by `--config` or THREATFEED_CONFIG, if any.
     static func load(configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
@@ -19,9 +33,26 @@ struct Settings: Sendable {
         if let path {
             do { file = try ConfigFile(path: path) } catch { throw CLIError(error.description) }
         }
-        let settings = Settings(file: file, environment: environment)
+        var settings = Settings(file: file, environment: environment)
         try settings.validateFile()
+        if let directory = settings.string(.feedsDirectory) {
+            try settings.include(feedActions: FeedDefinitions.load(directory: directory).actionSettings)
+        }
         return settings
+    }
+
+    /// Adds the feeds files' action settings; one the environment or the configuration file also sets is an error.
+    mutating func include(feedActions actions: [String: FeedSetting]) throws {
+        for (name, setting) in actions.sorted(by: { $0.key < $1.key }) {
+            guard let key = SettingKey.named(name) else { continue }
+            if let value = environment[key.environment], !value.isEmpty {
+                throw CLIError("\(setting.origin): '\(name)' is also set by \(key.environment); set it in one place")
+            }
+            if let file, let entry = file.entries[name] {
+                throw CLIError("\(setting.origin): '\(name)' is also set in \(file.path):\(entry.line); set it in one place")
+            }
+        }
+        feedActions = actions
     }
 
     /// The value and where it came from; nil when unset everywhere and without a default.
@@ -29,6 +60,7 @@ struct Settings: Sendable {
         if let flag { return (flag, .flag) }
         if let value = environment[key.environment], !value.isEmpty { return (value, .environment) }
         if let entry = file?.entries[key.key] { return (entry.value, .file) }
+        if let entry = feedActions[key.key] { return (entry.value, .feeds) }
         return key.defaultValue.map { ($0, .default) }
     }
 
@@ -50,10 +82,26 @@ struct Settings: Sendable {
         for key in SettingKey.all {
             guard let (value, source) = resolve(key, flag: flags[key]) else { continue }
             if let problem = Self.problem(with: value, for: key) {
-                let origin = source == .environment ? key.environment : source == .file ? "\(file?.path ?? "file"): \(key.key)" : key.key
-                throw CLIError("\(origin): \(problem)")
+                throw CLIError("\(origin(of: key, source: source)): \(problem)")
             }
         }
+    }
+
+    /// Where a value was set, for messages: the variable, the file and line, or just the key.
+    func origin(of key: SettingKey, source: Source? = nil) -> String {
+        switch source ?? resolve(key)?.source {
+        case .environment: key.environment
+        case .file: "\(file?.path ?? "file"):\(file?.entries[key.key]?.line ?? 0): \(key.key)"
+        case .feeds: "\(feedActions[key.key]?.origin ?? "feeds"): \(key.key)"
+        default: key.key
+        }
+    }
+
+    /// A key as messages name it: `blocklist.list (THREATFEED_BLOCKLIST_LIST)`, or with the feeds file and line
+    /// when that is where the value came from.
+    func named(_ key: SettingKey) -> String {
+        if resolve(key)?.source == .feeds, let origin = feedActions[key.key]?.origin { return "\(key.key) (\(origin))" }
+        return "\(key.key) (\(key.environment))"
     }
 
     /// Why `value` is not acceptable for `key`, or nil. Secrets are never quoted back.
