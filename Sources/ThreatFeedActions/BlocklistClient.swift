@@ -7,8 +7,8 @@ public struct BlocklistClient: Sendable {
     public enum Answer: Sendable, Equatable {
         /// Done, or already so (409 on add, 404 on delete).
         case done(status: Int)
-        /// Worth trying again in this run: 5xx, 429.
-        case transient(status: Int, message: String?)
+        /// Worth trying again in this run: 5xx, 429 (with its Retry-After in seconds, if any).
+        case transient(status: Int, message: String?, retryAfter: Double?)
         /// Refused for good.
         case refused(status: Int, message: String?)
     }
@@ -48,7 +48,9 @@ public struct BlocklistClient: Sendable {
     private func judge(_ response: AsyncOSResponse, alreadyDone: Int) async -> Answer {
         switch response.status {
         case 200..<300, alreadyDone: return .done(status: response.status)
-        case 429, 500...: return .transient(status: response.status, message: await session.errorMessage(in: response.body))
+        case 429, 500...:
+            let retryAfter = response.status == 429 ? response.headers.first(name: "Retry-After").flatMap(SMARemediationClient.retryAfterSeconds) : nil
+            return .transient(status: response.status, message: await session.errorMessage(in: response.body), retryAfter: retryAfter)
         default: return .refused(status: response.status, message: await session.errorMessage(in: response.body))
         }
     }

@@ -155,7 +155,8 @@ public struct BlocklistSyncRunner: Sendable {
         report.deleted.append(value)
     }
 
-    /// One request with retries on 5xx, 429 and no answer, waiting `initialDelay` doubled each time.
+    /// One request with retries on 5xx, 429 and no answer, waiting `initialDelay` doubled each time, or what a
+    /// 429's Retry-After asks (up to `maxRetryAfter`).
     /// A refusal or the last failure stops the run; the row stays `adding`/`deleting` and is redone next run.
     private func attempt(
         _ method: String, _ value: String, _ send: () async throws(AsyncOSError) -> BlocklistClient.Answer
@@ -163,15 +164,23 @@ public struct BlocklistSyncRunner: Sendable {
         var delay = configuration.initialDelay
         for number in 1...max(1, configuration.maxAttempts) {
             let last = number >= configuration.maxAttempts
+            var wait = delay
             do {
                 switch try await send() {
                 case .done(let status):
                     return status
                 case .refused(let status, let message):
                     throw BlocklistSyncError.refused(method: method, path: path, value: value, status: status, message: message)
-                case .transient(let status, let message):
+                case .transient(let status, let message, let retryAfter):
                     if last { throw BlocklistSyncError.refused(method: method, path: path, value: value, status: status, message: message) }
-                    logger.warning("blocklist: gateway busy; trying again", metadata: ["status": "\(status)", "attempt": "\(number)"])
+                    if let retryAfter {
+                        // The gateway said when; a wait longer than the cap ends this run instead (the next run carries on).
+                        guard retryAfter <= configuration.maxRetryAfter else {
+                            throw BlocklistSyncError.refused(method: method, path: path, value: value, status: status, message: message)
+                        }
+                        wait = retryAfter
+                    }
+                    logger.warning("blocklist: gateway busy; trying again", metadata: ["status": "\(status)", "attempt": "\(number)", "wait_seconds": "\(wait)"])
                 }
             } catch let error as BlocklistSyncError {
                 throw error
@@ -181,7 +190,7 @@ public struct BlocklistSyncRunner: Sendable {
             } catch {
                 throw .store("\(error)")
             }
-            do { try await clock.sleep(seconds: delay) } catch { throw .asyncOS(.cancelled) }
+            do { try await clock.sleep(seconds: wait) } catch { throw .asyncOS(.cancelled) }
             delay *= 2
         }
         throw .asyncOS(.cancelled)

@@ -164,22 +164,12 @@ public final class FakeESA: Sendable {
     }
 
     private func serve(_ fault: FakeSMAFault) async -> Response? {
-        switch fault {
-        case .expiredToken: return FakeSMA.error(401)
-        case .status(let code): return FakeSMA.error(code, message: "Service Unavailable.", explanation: "\(code) = The server is not ready.")
-        case .tooManyRequests(let seconds):
-            var response = FakeSMA.error(429, message: "Too Many Requests.", explanation: "429 = Rate limit exceeded.")
-            response.headers[.retryAfter] = String(seconds)
-            return response
-        case .malformedBody:
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"data\": {")))
-        case .stall:
+        if fault == .stall {
             state.withLock { $0.stalled += 1 }
             while !state.withLock({ $0.stopping || $0.released }) { try? await Task.sleep(for: .milliseconds(20)) }
             state.withLock { $0.stalled -= 1 }
-            return nil
-        case .passThrough: return nil
         }
+        return fault.cannedResponse(badRequest: "400 = Invalid value for senderAddresses.")
     }
 
     private func take(_ key: FakeESAKey) -> FakeSMAFault? {

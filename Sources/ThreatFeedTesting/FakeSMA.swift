@@ -151,27 +151,14 @@ public final class FakeSMA: Sendable {
         return response
     }
 
-    /// The response for a fault; nil for `passThrough` (the normal answer follows).
+    /// The response for a fault; nil for `passThrough` and a released `stall` (the normal answer follows).
     private func serve(_ fault: FakeSMAFault, received: Int?) async throws -> Response? {
-        switch fault {
-        case .expiredToken: return Self.error(401)
-        case .status(let code):
-            return code == 400
-                ? Self.error(400, message: "Bad Request.", explanation: "400 = Invalid value for message_details.")
-                : Self.error(code, message: "Service Unavailable.", explanation: "\(code) = The server is not ready.")
-        case .tooManyRequests(let seconds):
-            var response = Self.error(429, message: "Too Many Requests.", explanation: "429 = Rate limit exceeded.")
-            response.headers[.retryAfter] = String(seconds)
-            return response
-        case .malformedBody:
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"data\": {")))
-        case .stall:
+        if fault == .stall {
             state.withLock { $0.stalled += 1 }
             while !state.withLock({ $0.stopping || $0.released }) { try? await Task.sleep(for: .milliseconds(20)) }
             state.withLock { $0.stalled -= 1 }
-            return nil
-        case .passThrough: return nil
         }
+        return fault.cannedResponse(badRequest: "400 = Invalid value for message_details.")
     }
 
     private func takeFault(_ endpoint: FakeSMAEndpoint) -> FakeSMAFault? {

@@ -1,3 +1,8 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
 /// A failure the fake SMA serves instead of the next answer on an endpoint.
 public enum FakeSMAFault: Sendable, Equatable {
     /// 401 with the AsyncOS envelope, and the token is forgotten, as if it had expired.
@@ -18,4 +23,25 @@ public enum FakeSMAFault: Sendable, Equatable {
 /// The fake SMA's endpoints.
 public enum FakeSMAEndpoint: Sendable, Hashable {
     case login, remediation
+}
+
+extension FakeSMAFault {
+    /// The AsyncOS answer both fakes (SMA and ESA) give for a fault; nil for `stall` and `passThrough`,
+    /// which the fake handles itself. `badRequest` is the explanation of a 400 on this endpoint.
+    func cannedResponse(badRequest: String = "400 = Invalid value.") -> Response? {
+        switch self {
+        case .expiredToken: return FakeSMA.error(401)
+        case .status(let code):
+            let reason = HTTPResponse.Status(code: code).reasonPhrase
+            return FakeSMA.error(code, message: "\(reason).", explanation: code == 400 ? badRequest : "\(code) = The server is not ready.")
+        case .tooManyRequests(let seconds):
+            var response = FakeSMA.error(429, message: "Too Many Requests.", explanation: "429 = Rate limit exceeded.")
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        case .malformedBody:
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"data\": {")))
+        case .stall, .passThrough:
+            return nil
+        }
+    }
 }

@@ -83,13 +83,28 @@ final class RecordingBlocklistClock: ActionClock {
             ledger.setLive(["a.example"])
             esa.inject(.passThrough)  // the size view
             esa.inject(.status(503), times: 2)
-            esa.inject(.tooManyRequests(retryAfter: 1))
+            esa.inject(.tooManyRequests(retryAfter: 7))
             let report = await runner.runOnce()
             #expect(report.error == nil)
             #expect(report.added == ["a.example"])
-            #expect(clock.sleeps == [1, 2, 4])
+            #expect(clock.sleeps == [1, 2, 7], "a 429 waits what its Retry-After says")
             #expect(ledger.row("a.example")?.state == .present)
             #expect(esa.entries().keys.sorted() == ["a.example"])
+        }
+    }
+
+    @Test func aRetryAfterLongerThanTheCapEndsTheRunWithoutWaiting() async throws {
+        try await Self.withRunner { esa, ledger, runner, clock in
+            ledger.setLive(["c.example"])
+            esa.inject(.passThrough)
+            esa.inject(.tooManyRequests(retryAfter: 3_600))
+            let failed = await runner.runOnce()
+            #expect(failed.error?.description.contains("429") == true, "\(String(describing: failed.error))")
+            #expect(clock.sleeps.isEmpty, "an hour is not waited inside a run")
+            #expect(ledger.row("c.example")?.state == .adding)
+            let next = await runner.runOnce()
+            #expect(next.error == nil)
+            #expect(ledger.row("c.example")?.state == .present)
         }
     }
 
