@@ -56,11 +56,7 @@ func buildRouter(
     TAXIIController(
         store: store, configuration: configuration, credentials: CredentialVerifier(store: store), recorder: recorder, clock: clock
     ).addRoutes(to: router)
-    HealthController(
-        store: store, clock: clock, drain: drain, etdPollingEnabled: configuration.etdPollingEnabled,
-        remediationEnabled: configuration.remediationEnabled, remediationDryRun: configuration.remediationDryRun,
-        notificationsEnabled: configuration.notificationsEnabled
-    ).addRoutes(to: router)
+    HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)
     return router

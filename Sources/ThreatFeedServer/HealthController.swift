@@ -9,10 +9,8 @@ struct HealthController: Sendable {
     let store: Store
     let clock: @Sendable () -> Date
     var drain = DrainState()
-    var etdPollingEnabled = false
-    var remediationEnabled = false
-    var remediationDryRun = false
-    var notificationsEnabled = false
+    /// Which background jobs this process runs, for the `enabled` flags of `/health/etd`.
+    let configuration: ServerConfiguration
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
@@ -76,19 +74,29 @@ struct HealthController: Sendable {
             var feeds: [FeedHealth]
             var etd: ETDStatusReport
         }
-        return try Self.json(Body(feeds: entries, etd: ETDStatusReport(status: etdStatus, enabled: etdPollingEnabled, now: now)))
+        return try Self.json(Body(feeds: entries, etd: ETDStatusReport(status: etdStatus, enabled: configuration.etdPollingEnabled, now: now)))
     }
 
-    /// `/health/etd`: the poller's progress, errors and counters, the SMA remediation queue and the
-    /// notifications (counts by state, last error); never a credential.
+    /// `/health/etd`: the poller's progress, errors and counters, and what the actions did with the convictions —
+    /// the SMA remediation queue, the notifications, the gateway blocklist sync (counts by state, last error);
+    /// never a credential.
     func etd() async throws -> Response {
-        let notificationsEnabled = self.notificationsEnabled
-        let (status, remediation, notifications) = try await store.read { reader in
-            (try reader.etdPollStatus(), try reader.remediationStatus(), try reader.notificationStatus(enabled: notificationsEnabled))
+        let configuration = self.configuration
+        let (status, remediation, notifications, blocklist) = try await store.read { reader in
+            (
+                try reader.etdPollStatus(), try reader.remediationStatus(),
+                try reader.notificationStatus(enabled: configuration.notificationsEnabled),
+                try reader.blocklistStatus(
+                    list: configuration.blocklistList, enabled: configuration.blocklistEnabled, dryRun: configuration.blocklistDryRun
+                )
+            )
         }
-        var report = ETDStatusReport(status: status, enabled: etdPollingEnabled, now: clock())
-        report.remediation = RemediationStatusReport(status: remediation, enabled: remediationEnabled, dryRun: remediationDryRun)
+        var report = ETDStatusReport(status: status, enabled: configuration.etdPollingEnabled, now: clock())
+        report.remediation = RemediationStatusReport(
+            status: remediation, enabled: configuration.remediationEnabled, dryRun: configuration.remediationDryRun
+        )
         report.notifications = notifications
+        report.blocklist = blocklist
         return try Self.json(report)
     }
 

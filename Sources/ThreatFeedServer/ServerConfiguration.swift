@@ -1,4 +1,5 @@
 import ThreatFeedFormats
+import ThreatFeedCore
 
 /// What the HTTP server needs to know that is not in the database.
 public struct ServerConfiguration: Sendable {
@@ -39,6 +40,10 @@ public struct ServerConfiguration: Sendable {
     public var remediationDryRun = false
     /// Whether this process e-mails notifications about convictions; `/health/etd` reports it.
     public var notificationsEnabled = false
+    /// The gateway list this process keeps in step (`/health/etd` reports its entries even when the sync is off).
+    public var blocklistList = BlocklistKind.blocklist
+    public var blocklistEnabled = false
+    public var blocklistDryRun = false
 
     public init(
         host: String = "127.0.0.1",

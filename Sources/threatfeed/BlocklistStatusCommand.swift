@@ -18,32 +18,30 @@ struct BlocklistStatusCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let store = try global.openStore()
-        let (entries, run) = try await reportingErrors { () async throws -> ([BlocklistEntry], BlocklistRunRecord) in
-            (try await store.blocklistEntries(list: list), try await store.lastBlocklistRun(list: list))
+        let enabled = BlocklistOptions.isEnabled(settings)
+        let dryRun = Settings.isTrue(settings.string(.blocklistDryRun))
+        let (report, entries) = try await reportingErrors { () async throws -> (BlocklistStatusReport, [BlocklistEntry]) in
+            (
+                try store.readNow { try $0.blocklistStatus(list: list, enabled: enabled, dryRun: dryRun) },
+                try await store.blocklistEntries(list: list)
+            )
         }
-        var counts: [String: Int] = Dictionary(uniqueKeysWithValues: BlocklistEntryState.allCases.map { ($0.rawValue, 0) })
-        for entry in entries { counts[entry.state.rawValue, default: 0] += 1 }
-        let iso = ISO8601DateFormatter()
         if json {
-            var object: [String: Any] = [
-                "list": list.rawValue, "enabled": BlocklistOptions.isEnabled(settings), "counts": counts,
-                "entries": entries.filter { $0.state != .removed }.map { ["value": $0.value, "state": $0.state.rawValue] },
-            ]
-            var last: [String: Any] = ["added": run.added, "deleted": run.deleted, "held_back": run.heldBack, "deferred": run.deferred]
-            if let finished = run.finished { last["finished"] = iso.string(from: finished) }
-            if let error = run.error { last["error"] = error }
-            object["last_run"] = last
+            // The `blocklist` section of /health/etd, with the entries on the gateway (or on their way) listed.
+            var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any] ?? [:]
+            object["entries"] = entries.filter { $0.state != .removed }.map { ["value": $0.value, "state": $0.state.rawValue] }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("list: \(list.rawValue) (sync \(BlocklistOptions.isEnabled(settings) ? "enabled" : "disabled"))")
-        print("entries: " + BlocklistEntryState.allCases.map { "\($0.rawValue) \(counts[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+        print("list: \(list.rawValue) (sync \(enabled ? "enabled" : "disabled")\(dryRun ? ", dry run" : ""))")
+        print("entries: " + BlocklistEntryState.allCases.map { "\($0.rawValue) \(report.counts[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+        let run = report.lastRun
         if let finished = run.finished {
-            print("last run: \(iso.string(from: finished)): \(run.added) added, \(run.deleted) deleted, \(run.heldBack) held back, \(run.deferred) deferred")
+            print("last run: \(finished): \(run.added) added, \(run.deleted) deleted, \(run.heldBack) held back, \(run.deferred) deferred")
         } else {
             print("last run: never")
         }
-        if let error = run.error { print("last error: \(error)") }
+        if let error = run.error { print("last error: \(error)\(run.errorAt.map { " (\($0))" } ?? "")") }
     }
 }

@@ -172,6 +172,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             if let owned { blocklistHTTPClient = owned }
             blocklistService = BlocklistSyncService(runner: runner, interval: blocklistConfiguration.interval.seconds)
+            configuration.blocklistEnabled = true
+            configuration.blocklistDryRun = blocklistConfiguration.dryRun
+            configuration.blocklistList = blocklistConfiguration.list
         }
         let scheme = tls == nil ? "http" : "https"
         let drain = DrainState()

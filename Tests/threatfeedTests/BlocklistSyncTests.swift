@@ -242,6 +242,23 @@ import Glibc
                 try Self.importValues(dir, db, ["s2.example"], name: "more.txt")
                 while esa.entries().count < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
                 #expect(esa.entries()["s2.example"] == Set(Self.recipients))
+                // /health/etd shows the sync: entries by state and the last run, never the password.
+                var section: [String: Any] = [:]
+                while Date() < deadline {
+                    let health = try CommandRunner.run(program: "/usr/bin/curl", ["-sf", "\(server.baseURL)/health/etd"])
+                    #expect(!health.stdout.contains(FakeESA.passphrase))
+                    let report = (try? JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any]) ?? [:]
+                    section = report["blocklist"] as? [String: Any] ?? [:]
+                    if (section["counts"] as? [String: Int])?["present"] == 3 { break }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                #expect(section["enabled"] as? Bool == true)
+                #expect(section["dry_run"] as? Bool == false)
+                #expect(section["list"] as? String == "blocklist")
+                #expect((section["counts"] as? [String: Int]) == ["pending": 0, "adding": 0, "present": 3, "deleting": 0, "removed": 0])
+                let lastRun = try #require(section["last_run"] as? [String: Any])
+                #expect(lastRun["finished"] as? String != nil)
+                #expect(lastRun["error"] == nil)
             }
         }
     }

@@ -20,6 +20,8 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
     public var remediation: RemediationStatusReport?
     /// The administrator notifications (`serve` fills it).
     public var notifications: NotificationStatusReport?
+    /// The gateway blocklist sync (`serve` fills it).
+    public var blocklist: BlocklistStatusReport?
 
     enum CodingKeys: String, CodingKey {
         case enabled
@@ -36,6 +38,7 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
         case heldBack = "held_back"
         case remediation
         case notifications
+        case blocklist
     }
 
     public init(status: ETDPollStatus, enabled: Bool, now: Date) {

@@ -77,19 +77,33 @@ extension Store: BlocklistLedger {
     }
 
     public func lastBlocklistRun(list: BlocklistKind) async throws -> BlocklistRunRecord {
-        try await read { reader in
-            var record = BlocklistRunRecord()
-            guard let row = try Row.fetchOne(reader.db, sql: "SELECT * FROM blocklist_run WHERE list = ?", arguments: [list.rawValue]) else {
-                return record
-            }
-            record.finished = (row["finished"] as Int64?).map { date(micros: $0) }
-            record.added = row["added"]
-            record.deleted = row["deleted"]
-            record.heldBack = row["held_back"]
-            record.deferred = row["deferred"]
-            record.error = row["error"]
-            record.errorAt = (row["error_at"] as Int64?).map { date(micros: $0) }
+        try await read { reader in try reader.lastBlocklistRun(list: list) }
+    }
+}
+
+extension StoreReader {
+    func lastBlocklistRun(list: BlocklistKind) throws -> BlocklistRunRecord {
+        var record = BlocklistRunRecord()
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM blocklist_run WHERE list = ?", arguments: [list.rawValue]) else {
             return record
         }
+        record.finished = (row["finished"] as Int64?).map { date(micros: $0) }
+        record.added = row["added"]
+        record.deleted = row["deleted"]
+        record.heldBack = row["held_back"]
+        record.deferred = row["deferred"]
+        record.error = row["error"]
+        record.errorAt = (row["error_at"] as Int64?).map { date(micros: $0) }
+        return record
+    }
+
+    /// The sync's entries by state and its last run, for `/health/etd` and `blocklist status`.
+    public func blocklistStatus(list: BlocklistKind, enabled: Bool, dryRun: Bool) throws -> BlocklistStatusReport {
+        var counts: [BlocklistEntryState: Int] = [:]
+        let rows = try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM blocklist_entry WHERE list = ? GROUP BY state", arguments: [list.rawValue])
+        for row in rows {
+            if let state = BlocklistEntryState(rawValue: row["state"]) { counts[state] = row["n"] }
+        }
+        return BlocklistStatusReport(list: list, enabled: enabled, dryRun: dryRun, counts: counts, run: try lastBlocklistRun(list: list))
     }
 }
