@@ -71,6 +71,21 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
         for (reason, count) in heldBack.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(reason.padding(toLength: 22, withPad: " ", startingAt: 0)) \(count)")
         }
+        // The actions, one line each: on or off, counts by state, the last error.
+        func action(_ name: String, enabled: Bool, dryRun: Bool, counts: [String: Int], lastError: String?) {
+            let state = enabled ? (dryRun ? "enabled, dry run" : "enabled") : "disabled"
+            let shown = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("\(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(state): \(shown)\(lastError.map { " (last error: \($0))" } ?? "")")
+        }
+        if let remediation {
+            action("remediation:", enabled: remediation.enabled, dryRun: remediation.dryRun, counts: remediation.counts, lastError: remediation.lastError)
+        }
+        if let notifications {
+            action("notifications:", enabled: notifications.enabled, dryRun: false, counts: notifications.counts, lastError: notifications.lastError)
+        }
+        if let blocklist {
+            action("\(blocklist.list):", enabled: blocklist.enabled, dryRun: blocklist.dryRun, counts: blocklist.counts, lastError: blocklist.lastRun.error)
+        }
         return lines.joined(separator: "\n")
     }
 }
