@@ -127,8 +127,28 @@ public actor AsyncOSSession {
             throw .cancelled
         } catch {
             if Task.isCancelled { throw .cancelled }
-            throw .unreachable(endpoint: endpoint, problem: scrub("\(error)"))
+            throw .unreachable(endpoint: endpoint, problem: Self.plain(error) ?? scrub("\(error)"))
         }
+    }
+
+    /// The usual transport failures in an administrator's words (NIO's own text reads "connection reset" for a refusal).
+    static func plain(_ error: any Error) -> String? {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ECONNREFUSED: return "connection refused (is the appliance's API enabled on this port?)"
+            case ECONNRESET: return "connection reset by the appliance"
+            case EHOSTUNREACH, ENETUNREACH: return "host unreachable"
+            default: return nil
+            }
+        }
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .connectTimeout: return "no connection within the connect timeout"
+            case .deadlineExceeded, .readTimeout: return "no answer within the request timeout"
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// The AsyncOS envelope's `error.message` (and explanation), scrubbed and shortened.

@@ -1,8 +1,13 @@
 import AsyncHTTPClient
+import NIOCore
 import NIOSSL
 
-/// The HTTP client for the SMA: the shared one, or, with a CA file, one that also trusts that
-/// private CA (AsyncOS appliances often present a certificate from the company's own CA).
+/// The HTTP client for the AsyncOS appliances (SMA remediation, gateway blocklist): `shared`, or, with a CA file,
+/// one that also trusts that private CA (AsyncOS appliances often present a certificate from the company's own CA).
+///
+/// Both fail fast on a refused connection: AsyncHTTPClient would otherwise keep reconnecting until the request's
+/// deadline (30 s per attempt; swift-server/async-http-client#743), while the runners have their own backoff and
+/// record each failure.
 public enum RemediationHTTPClient {
     public struct CAFileError: Error, CustomStringConvertible {
         public let description: String
@@ -19,8 +24,18 @@ public enum RemediationHTTPClient {
         guard !certificates.isEmpty else { throw CAFileError(description: "remediation.ca_file \(caFile): no certificate in the file") }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.additionalTrustRoots = [.certificates(certificates)]
-        var configuration = HTTPClient.Configuration()
+        var configuration = failingFast
         configuration.tlsConfiguration = tls
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// One client for the process's lifetime (never shut down, like `HTTPClient.shared`).
+    public static let shared = HTTPClient(eventLoopGroupProvider: .singleton, configuration: failingFast)
+
+    private static var failingFast: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return configuration
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -32,7 +31,7 @@ extension FakeSMAFault {
         switch self {
         case .expiredToken: return FakeSMA.error(401)
         case .status(let code):
-            let reason = HTTPResponse.Status(code: code).reasonPhrase
+            let reason = [400: "Bad Request", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"][code] ?? "Error"
             return FakeSMA.error(code, message: "\(reason).", explanation: code == 400 ? badRequest : "\(code) = The server is not ready.")
         case .tooManyRequests(let seconds):
             var response = FakeSMA.error(429, message: "Too Many Requests.", explanation: "429 = Rate limit exceeded.")

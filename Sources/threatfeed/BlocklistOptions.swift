@@ -72,7 +72,7 @@ enum BlocklistOptions {
         }
         let session = AsyncOSSession(
             baseURL: configuration.baseURL, prefix: configuration.prefix, credentials: configuration.credentials,
-            httpClient: owned ?? HTTPClient.shared, timeoutSeconds: configuration.requestTimeout.seconds, logger: logger
+            httpClient: owned ?? RemediationHTTPClient.shared, timeoutSeconds: configuration.requestTimeout.seconds, logger: logger
         )
         let client = BlocklistClient(session: session, list: configuration.list)
         return (BlocklistSyncRunner(configuration: configuration, ledger: store, client: client, logger: logger), owned)

@@ -57,9 +57,7 @@ final class RecordingBlocklistClock: ActionClock {
 
 /// The sync runner against the fake ESA on a virtual clock: retries, refusals, redone rows.
 @Suite(.serialized) struct BlocklistSyncRunnerTests {
-    static func withRunner(_ body: @Sendable @escaping (FakeESA, MemoryBlocklistLedger, BlocklistSyncRunner, RecordingBlocklistClock) async throws -> Void) async throws {
-        let esa = FakeESA()
-        let port = try freeLoopbackPort()
+    static func makeRunner(port: Int) -> (MemoryBlocklistLedger, BlocklistSyncRunner, RecordingBlocklistClock) {
         let ledger = MemoryBlocklistLedger()
         let clock = RecordingBlocklistClock()
         var configuration = BlocklistConfiguration(
@@ -69,13 +67,41 @@ final class RecordingBlocklistClock: ActionClock {
         )
         configuration.requestTimeout = TimeSpan(seconds: 10)
         let session = AsyncOSSession(
-            baseURL: configuration.baseURL, prefix: configuration.prefix, credentials: configuration.credentials, httpClient: HTTPClient.shared
+            baseURL: configuration.baseURL, prefix: configuration.prefix, credentials: configuration.credentials, httpClient: RemediationHTTPClient.shared
         )
         let runner = BlocklistSyncRunner(
             configuration: configuration, ledger: ledger, client: BlocklistClient(session: session, list: .blocklist), clock: clock,
             logger: Logger(label: "test.blocklist")
         )
+        return (ledger, runner, clock)
+    }
+
+    static func withRunner(_ body: @Sendable @escaping (FakeESA, MemoryBlocklistLedger, BlocklistSyncRunner, RecordingBlocklistClock) async throws -> Void) async throws {
+        let esa = FakeESA()
+        let port = try freeLoopbackPort()
+        let (ledger, runner, clock) = makeRunner(port: port)
         try await esa.run(port: port) { try await body(esa, ledger, runner, clock) }
+    }
+
+    @Test func aGatewayThatRefusesConnectionsIsRetriedThenTheNextRunCarriesOn() async throws {
+        let port = try freeLoopbackPort()
+        let (ledger, runner, clock) = Self.makeRunner(port: port)
+        ledger.setLive(["d.example"])
+        // Nothing listens on the port yet: every attempt is refused.
+        let failed = await runner.runOnce()
+        #expect(failed.error != nil)
+        #expect(clock.sleeps == [1, 2, 4], "refused connections are retried like 5xx")
+        #expect(ledger.lastRun.error?.contains("connection refused") == true, "\(ledger.lastRun.error ?? "")")
+        #expect(failed.added.isEmpty)
+        #expect(!String(describing: failed.error).contains(FakeESA.passphrase))
+        let esa = FakeESA()
+        try await esa.run(port: port) {
+            let next = await runner.runOnce()
+            #expect(next.error == nil)
+            #expect(next.added == ["d.example"])
+            #expect(esa.entries().keys.sorted() == ["d.example"])
+            #expect(ledger.lastRun.error == nil)
+        }
     }
 
     @Test func serverErrorsAreRetriedWithDoublingWaits() async throws {
