@@ -61,7 +61,20 @@ public struct BlocklistSyncRunner: Sendable {
         guard let live = try await ledger.liveSenderValues(indicator: configuration.indicator, at: clock.now()) else {
             throw BlocklistSyncError.unknownIndicator(configuration.indicator)
         }
-        let entries = try await ledger.blocklistEntries(list: list)
+        // The rows describe one appliance: pointed at another, start over there (the old one is not contacted).
+        let gateway = configuration.baseURL + configuration.prefix
+        let recorded = try await ledger.blocklistGateway(list: list)
+        let moved = recorded != nil && recorded != gateway
+        if recorded != gateway, !configuration.dryRun {
+            let left = try await ledger.recordBlocklistGateway(list: list, gateway: gateway, forgettingRows: moved)
+            if let recorded, moved {
+                logger.notice(
+                    "blocklist: the gateway changed; the entries this sync added to the old one are forgotten there (remove them by hand if they should go) and every live value is added to the new one",
+                    metadata: ["old": "\(recorded)", "new": "\(gateway)", "left_on_old": "\(left)"]
+                )
+            }
+        }
+        let entries = moved && configuration.dryRun ? [] : try await ledger.blocklistEntries(list: list)
         let onList = Set(entries.filter { [BlocklistEntryState.adding, .present, .deleting].contains($0.state) }.map(\.value))
         // Deletes first (they make room): interrupted deletes, then present values no longer live.
         // An interrupted add of a value no longer live is deleted too (404 if it never arrived).

@@ -13,6 +13,7 @@ final class MemoryBlocklistLedger: BlocklistLedger {
         var live: Set<String> = []
         var rows: [String: BlocklistEntry] = [:]
         var run = BlocklistRunRecord()
+        var gateway: String?
     }
     private let state = Mutex(State())
 
@@ -42,6 +43,15 @@ final class MemoryBlocklistLedger: BlocklistLedger {
     }
     func recordBlocklistRun(list: BlocklistKind, _ record: BlocklistRunRecord) async throws { state.withLock { $0.run = record } }
     func lastBlocklistRun(list: BlocklistKind) async throws -> BlocklistRunRecord { lastRun }
+    func blocklistGateway(list: BlocklistKind) async throws -> String? { state.withLock { $0.gateway } }
+    func recordBlocklistGateway(list: BlocklistKind, gateway: String, forgettingRows: Bool) async throws -> Int {
+        state.withLock {
+            let onList = $0.rows.values.filter { [.adding, .present, .deleting].contains($0.state) }.count
+            if forgettingRows { $0.rows = [:] }
+            $0.gateway = gateway
+            return forgettingRows ? onList : 0
+        }
+    }
 }
 
 /// A clock whose sleeps return at once and are recorded.

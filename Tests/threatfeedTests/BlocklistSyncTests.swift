@@ -225,6 +225,36 @@ import Glibc
         }
     }
 
+    /// Pointed at another gateway, the sync starts over there: every live value is added to the new one,
+    /// and the old one is not contacted (its entries are reported, for the administrator to remove).
+    @Test(.timeLimit(.minutes(3)))
+    func aNewGatewayGetsEveryLiveValue() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir.file("b.sqlite")
+            try Self.importValues(dir, db, ["old1.example", "203.0.113.20"])
+            let (first, second) = (FakeESA(), FakeESA())
+            let (firstPort, secondPort) = (try freeLoopbackPort(), try freeLoopbackPort())
+            try await first.run(port: firstPort) {
+                let synced = try await Self.sync(db, Self.environment(port: firstPort))
+                #expect(synced.status == 0, "\(synced.stderr)")
+            }
+            #expect(first.entries().count == 2)
+            let requestsToFirst = first.received.count
+            try await second.run(port: secondPort) {
+                let moved = try await Self.sync(db, Self.environment(port: secondPort))
+                #expect(moved.status == 0, "\(moved.stderr)")
+                #expect(moved.stdout.contains("blocklist: 2 added, 0 deleted"), "\(moved.stdout)")
+                #expect(moved.stderr.contains("the gateway changed"), "\(moved.stderr)")
+                #expect(moved.stderr.contains("left_on_old=2"), "\(moved.stderr)")
+                let again = try await Self.sync(db, Self.environment(port: secondPort))
+                #expect(again.stdout.contains("blocklist: 0 added, 0 deleted"), "\(again.stdout)")
+            }
+            #expect(Set(second.entries().keys) == ["old1.example", "203.0.113.20"])
+            #expect(first.received.count == requestsToFirst, "the old gateway is not contacted")
+            #expect(try Self.status(db)["gateway"] as? String == "http://127.0.0.1:\(secondPort)/esa/api/v2.0")
+        }
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func serveRunsTheSyncEveryInterval() async throws {
         try await withTemporaryDirectory { dir in

@@ -52,5 +52,11 @@ public protocol BlocklistLedger: Sendable {
     /// Records live values not yet on the list as `pending` (new rows, or `removed` ones coming back), in one transaction.
     func markBlocklistPending(list: BlocklistKind, values: [String], at time: Date) async throws
     func recordBlocklistRun(list: BlocklistKind, _ record: BlocklistRunRecord) async throws
+    /// The appliance API the rows of `list` describe (`https://esa.example.com:6443/esa/api/v2.0`); nil before the
+    /// first run.
+    func blocklistGateway(list: BlocklistKind) async throws -> String?
+    /// Records `gateway` as the one the rows of `list` describe; with `forgettingRows`, first drops every row (they
+    /// describe another appliance). Returns how many rows were on that appliance's list. One transaction.
+    func recordBlocklistGateway(list: BlocklistKind, gateway: String, forgettingRows: Bool) async throws -> Int
     func lastBlocklistRun(list: BlocklistKind) async throws -> BlocklistRunRecord
 }

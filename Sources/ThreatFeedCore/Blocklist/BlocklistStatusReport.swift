@@ -20,19 +20,24 @@ public struct BlocklistStatusReport: Codable, Sendable, Equatable {
     }
 
     public var list: String
+    /// The appliance API the entries are on (base URL and prefix); nil before the first run.
+    public var gateway: String?
     public var enabled: Bool
     public var dryRun: Bool
     public var counts: [String: Int]
     public var lastRun: LastRun
 
     enum CodingKeys: String, CodingKey {
-        case list, enabled, counts
+        case list, gateway, enabled, counts
         case dryRun = "dry_run"
         case lastRun = "last_run"
     }
 
-    public init(list: BlocklistKind, enabled: Bool, dryRun: Bool, counts: [BlocklistEntryState: Int], run: BlocklistRunRecord) {
+    public init(
+        list: BlocklistKind, gateway: String?, enabled: Bool, dryRun: Bool, counts: [BlocklistEntryState: Int], run: BlocklistRunRecord
+    ) {
         self.list = list.rawValue
+        self.gateway = gateway
         self.enabled = enabled
         self.dryRun = dryRun
         self.counts = Dictionary(uniqueKeysWithValues: BlocklistEntryState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })

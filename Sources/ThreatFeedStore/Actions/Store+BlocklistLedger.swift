@@ -76,6 +76,28 @@ extension Store: BlocklistLedger {
         }
     }
 
+    public func blocklistGateway(list: BlocklistKind) async throws -> String? {
+        try await read { reader in try reader.blocklistGateway(list: list) }
+    }
+
+    public func recordBlocklistGateway(list: BlocklistKind, gateway: String, forgettingRows: Bool) async throws -> Int {
+        try await write { writer in
+            var onList = 0
+            if forgettingRows {
+                onList = try Int.fetchOne(
+                    writer.db, sql: "SELECT count(*) FROM blocklist_entry WHERE list = ? AND state IN ('adding', 'present', 'deleting')",
+                    arguments: [list.rawValue]
+                ) ?? 0
+                try writer.db.execute(sql: "DELETE FROM blocklist_entry WHERE list = ?", arguments: [list.rawValue])
+            }
+            try writer.db.execute(
+                sql: "INSERT INTO blocklist_gateway (list, gateway) VALUES (?, ?) ON CONFLICT (list) DO UPDATE SET gateway = excluded.gateway",
+                arguments: [list.rawValue, gateway]
+            )
+            return onList
+        }
+    }
+
     public func lastBlocklistRun(list: BlocklistKind) async throws -> BlocklistRunRecord {
         try await read { reader in try reader.lastBlocklistRun(list: list) }
     }
@@ -97,6 +119,10 @@ extension StoreReader {
         return record
     }
 
+    func blocklistGateway(list: BlocklistKind) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT gateway FROM blocklist_gateway WHERE list = ?", arguments: [list.rawValue])
+    }
+
     /// The sync's entries by state and its last run, for `/health/etd` and `blocklist status`.
     public func blocklistStatus(list: BlocklistKind, enabled: Bool, dryRun: Bool) throws -> BlocklistStatusReport {
         var counts: [BlocklistEntryState: Int] = [:]
@@ -104,6 +130,9 @@ extension StoreReader {
         for row in rows {
             if let state = BlocklistEntryState(rawValue: row["state"]) { counts[state] = row["n"] }
         }
-        return BlocklistStatusReport(list: list, enabled: enabled, dryRun: dryRun, counts: counts, run: try lastBlocklistRun(list: list))
+        return BlocklistStatusReport(
+            list: list, gateway: try blocklistGateway(list: list), enabled: enabled, dryRun: dryRun, counts: counts,
+            run: try lastBlocklistRun(list: list)
+        )
     }
 }

@@ -277,6 +277,18 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v9-blocklist-gateway") { db in
+            try db.execute(
+                sql: """
+                    -- which appliance API (base URL and prefix, never credentials) the blocklist_entry rows of a list
+                    -- describe: pointed at another gateway, the sync starts over there instead of believing the rows
+                    CREATE TABLE blocklist_gateway (
+                        list TEXT PRIMARY KEY,
+                        gateway TEXT NOT NULL
+                    ) STRICT;
+                    """
+            )
+        }
         return migrator
     }
 }
