@@ -37,11 +37,15 @@ final class SMTPConversation {
     }
 
     private func transaction(_ envelope: SMTPEnvelope, tlsContext: NIOSSLContext?) async throws(SMTPError) -> SMTPDelivery {
+        var encrypted = false
+        if configuration.tlsMode == .implicit, let tlsContext {
+            try await encrypt(tlsContext)
+            encrypted = true
+        }
         let greeting = try await read(.greeting).reply
         guard greeting.code == 220 else { throw refusal(greeting, at: .greeting) }
         var capabilities = try await hello()
-        var encrypted = false
-        if configuration.tlsMode != .off, let tlsContext {
+        if configuration.tlsMode == .required || configuration.tlsMode == .opportunistic, let tlsContext {
             if capabilities.supports("STARTTLS") {
                 try await startTLS(tlsContext)
                 encrypted = true
@@ -90,6 +94,11 @@ final class SMTPConversation {
         let frame = try await read(.startTLS)
         guard frame.reply.code == 220 else { throw refusal(frame.reply, at: .startTLS) }
         guard !frame.followedByMoreBytes else { throw SMTPError(stage: .startTLS, problem: .dataAfterStartTLS) }
+        try await encrypt(context)
+    }
+
+    /// Puts TLS in front of the pipeline and waits for the handshake: after STARTTLS's 220, or at once for implicit TLS.
+    private func encrypt(_ context: NIOSSLContext) async throws(SMTPError) {
         // SNI and name checks take a host name; for an IP address NIOSSL checks the peer's address instead.
         let host = configuration.host
         let serverHostname: String? = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil

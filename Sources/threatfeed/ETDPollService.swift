@@ -13,15 +13,19 @@ struct ETDPollService: Service {
     let logger: Logger
     /// Pulled after every cycle, so remediation acts on new convictions at once.
     var afterCycle: RemediationTrigger?
+    /// Set while a cycle runs (the notifier waits for its end).
+    let activity = ETDPollActivity(polling: true)
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                activity.set(true)
                 do {
                     try await poller.runCycle()
                 } catch {
                     // Already recorded and logged by the poller; the server keeps serving what it has.
                 }
+                activity.set(false)
                 afterCycle?.pull()
                 do { try await clock.sleep(seconds: interval) } catch { return }
             }

@@ -19,12 +19,14 @@ enum NotificationOptions {
             smtpHost: try required(.notificationsSMTPHost), from: try required(.notificationsFrom),
             to: ETDOptions.list(try required(.notificationsTo))
         )
-        configuration.smtpPort = settings.string(.notificationsSMTPPort).flatMap(Int.init) ?? 587
         let tls = settings.string(.notificationsTLS) ?? "required"
         guard let mode = SMTPTLSMode(rawValue: tls) else {
-            throw CLIError("\(settings.named(.notificationsTLS)) '\(tls)' is not one of required, opportunistic, off")
+            throw CLIError("\(settings.named(.notificationsTLS)) '\(tls)' is not one of implicit, required, opportunistic, off")
         }
         configuration.tlsMode = mode
+        // Port 465 is where implicit TLS listens; 587 (the default) expects STARTTLS.
+        let port = settings.resolve(.notificationsSMTPPort)
+        configuration.smtpPort = port.flatMap { $0.source == .default && mode == .implicit ? 465 : Int($0.value) } ?? 587
         configuration.caFile = settings.string(.notificationsCAFile)
         configuration.username = settings.string(.notificationsUsername)
         configuration.password = settings.string(.notificationsPassword)
@@ -68,7 +70,7 @@ enum NotificationOptions {
 
 extension NotificationOptions {
     /// The notification service `serve` runs, or nil when notifications are off.
-    static func service(_ settings: Settings, store: Store) throws -> NotificationService? {
+    static func service(_ settings: Settings, store: Store, pollActivity: ETDPollActivity?) throws -> NotificationService? {
         guard let (configuration, interval) = try configuration(settings) else { return nil }
         let logger = Logger(label: "threatfeed.notifications")
         let notifier: ConvictionNotifier
@@ -76,6 +78,8 @@ extension NotificationOptions {
             throw CLIError("\(place(of: error.field, settings)): \(error.reason)")
         }
         let verdicts = ETDOptions.list(settings.string(.etdVerdicts) ?? "bec,scam,phishing,malicious").map { $0.lowercased() }
-        return NotificationService(store: store, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger)
+        return NotificationService(
+            store: store, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger, pollActivity: pollActivity
+        )
     }
 }

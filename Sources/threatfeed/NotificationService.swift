@@ -18,6 +18,8 @@ struct NotificationService: Service {
     let verdicts: [String]
     let interval: TimeSpan
     let logger: Logger
+    /// The poller of this process, if it polls ETD: a cycle's end is awaited (up to 10 minutes) before collecting.
+    var pollActivity: ETDPollActivity?
 
     func run() async throws {
         let since = try store.notificationsEnabledSince(Date())
@@ -30,6 +32,7 @@ struct NotificationService: Service {
         }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                do { try await pollActivity?.waitUntilIdle(limit: 600) } catch { return }
                 do { try await cycle(since: since) } catch {
                     logger.error("notifications: cycle failed", metadata: ["error": "\(error)"])
                 }

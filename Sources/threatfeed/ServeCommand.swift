@@ -161,7 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.remediationDryRun = remediationConfiguration.dryRun
         }
         // Notifications run only when enabled; incomplete settings stop start-up naming the key.
-        let notificationService = try reportingErrors { try NotificationOptions.service(settings, store: store) }
+        let notificationService = try reportingErrors { try NotificationOptions.service(settings, store: store, pollActivity: etdService?.activity) }
         configuration.notificationsEnabled = notificationService != nil
         // Gateway blocklist sync: only when enabled; incomplete settings stop start-up naming the key.
         var blocklistService: BlocklistSyncService?

@@ -5,6 +5,9 @@ Every accepted message is stored in --store as msg-N.eml (the DATA bytes after
 dot-unstuffing) and msg-N.json (envelope, TLS, authentication); stats.json counts every
 MAIL, RCPT, DATA and AUTH attempt, so tests can tell a retry from a single try.
 
+With --implicit-tls the --tls-cert pair wraps the socket itself (SMTPS, as on port 465):
+no STARTTLS is offered, and the session is TLS from the first byte.
+
 Modes: smtp (aiosmtpd), silent (accepts and never answers: timeouts), garbage (answers
 with something that is not SMTP), inject (a hand-written server that sends an extra reply
 right behind its STARTTLS 220, the response-injection attack).
@@ -18,6 +21,12 @@ import socket
 import ssl
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+
+def encrypted(server, session):
+    """STARTTLS sets session.ssl; with implicit TLS the transport itself is TLS."""
+    transport = getattr(server, "transport", None)
+    return session.ssl is not None or (transport is not None and transport.get_extra_info("ssl_object") is not None)
 
 
 class Stats:
@@ -104,7 +113,7 @@ class Handler:
             f.write(envelope.original_content)
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         with open(base + ".json", "w") as f:
-            json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "tls": session.ssl is not None,
+            json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "tls": encrypted(server, session),
                        "authenticated": bool(session.authenticated), "login": login}, f)
         self.stats.bump("messages")
         return f"250 2.0.0 Ok: queued as msg-{number}"
@@ -115,7 +124,7 @@ def authenticator_for(args, stats):
 
     def authenticate(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
-        stats.auth({"mechanism": mechanism, "tls": session.ssl is not None, "success": ok})
+        stats.auth({"mechanism": mechanism, "tls": encrypted(server, session), "success": ok})
         # handled=False: aiosmtpd then answers 535 itself on failure.
         return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
@@ -150,6 +159,7 @@ async def main():
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--hide-starttls", action="store_true")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (SMTPS)")
     parser.add_argument("--auth", help="USER:PASSWORD")
     parser.add_argument("--auth-without-tls", action="store_true", help="offer AUTH before STARTTLS")
     parser.add_argument("--fail-mail")
@@ -168,15 +178,19 @@ async def main():
     loop = asyncio.get_running_loop()
     if args.mode == "smtp":
         options = {"hostname": "fake-smtp.test", "loop": loop}
+        context = None
         if args.tls_cert:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(args.tls_cert, args.tls_key)
-            options["tls_context"] = context
+            if not args.implicit_tls:
+                options["tls_context"] = context
         if args.auth:
             options["authenticator"] = authenticator_for(args, stats)
-            options["auth_require_tls"] = not args.auth_without_tls
+            # aiosmtpd only knows STARTTLS; over implicit TLS the whole session is already encrypted.
+            options["auth_require_tls"] = not args.auth_without_tls and not args.implicit_tls
         handler = Handler(args, stats)
-        server = await loop.create_server(lambda: SMTP(handler, **options), sock=sock)
+        wrap = context if args.implicit_tls else None
+        server = await loop.create_server(lambda: SMTP(handler, **options), sock=sock, ssl=wrap)
     else:
         callback = {"silent": silent, "garbage": garbage, "inject": inject}[args.mode]
         server = await asyncio.start_server(callback, sock=sock)
