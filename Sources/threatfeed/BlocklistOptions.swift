@@ -66,13 +66,13 @@ enum BlocklistOptions {
         }
         var owned: HTTPClient?
         if let caFile = configuration.caFile {
-            do { owned = try RemediationHTTPClient.make(caFile: caFile) } catch {
+            do { owned = try OutboundHTTPClient.make(caFile: caFile) } catch {
                 throw CLIError(error.description.replacingOccurrences(of: "remediation.ca_file", with: "blocklist.ca_file"))
             }
         }
         let session = AsyncOSSession(
             baseURL: configuration.baseURL, prefix: configuration.prefix, credentials: configuration.credentials,
-            httpClient: owned ?? RemediationHTTPClient.shared, timeoutSeconds: configuration.requestTimeout.seconds, logger: logger
+            httpClient: owned ?? OutboundHTTPClient.shared, timeoutSeconds: configuration.requestTimeout.seconds, logger: logger
         )
         let client = BlocklistClient(session: session, list: configuration.list)
         return (BlocklistSyncRunner(configuration: configuration, ledger: store, client: client, logger: logger), owned)

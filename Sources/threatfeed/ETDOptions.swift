@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ThreatFeedActions
 import ThreatFeedCore
 import ThreatFeedETD
 import ThreatFeedStore
@@ -87,7 +88,7 @@ struct ETDOptions: ParsableArguments {
     /// A poller writing into `store`, talking to ETD with the shared HTTP client.
     func poller(store: Store, configuration: ETDConfiguration, settings: Settings, logger: Logger) throws -> ETDPoller {
         let clock = SystemETDClock()
-        let client = ETDClient(configuration: configuration, httpClient: HTTPClient.shared, clock: clock, logger: logger)
+        let client = ETDClient(configuration: configuration, httpClient: OutboundHTTPClient.shared, clock: clock, logger: logger)
         let extractor = ConvictionExtractor(configuration: configuration, policy: try policy(settings))
         return ETDPoller(client: client, ledger: store, extractor: extractor, clock: clock, logger: logger)
     }

@@ -43,7 +43,7 @@ enum RemediationOptions {
 
     /// The HTTP client for the SMA: shared, or one of our own when a CA file is set (shut down by the caller).
     static func httpClient(_ configuration: RemediationConfiguration) throws -> (client: HTTPClient, owned: Bool) {
-        guard let caFile = configuration.caFile else { return (RemediationHTTPClient.shared, false) }
-        do { return (try RemediationHTTPClient.make(caFile: caFile), true) } catch { throw CLIError(error.description) }
+        guard let caFile = configuration.caFile else { return (OutboundHTTPClient.shared, false) }
+        do { return (try OutboundHTTPClient.make(caFile: caFile), true) } catch { throw CLIError(error.description) }
     }
 }

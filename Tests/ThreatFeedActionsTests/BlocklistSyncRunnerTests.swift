@@ -77,7 +77,7 @@ final class RecordingBlocklistClock: ActionClock {
         )
         configuration.requestTimeout = TimeSpan(seconds: 10)
         let session = AsyncOSSession(
-            baseURL: configuration.baseURL, prefix: configuration.prefix, credentials: configuration.credentials, httpClient: RemediationHTTPClient.shared
+            baseURL: configuration.baseURL, prefix: configuration.prefix, credentials: configuration.credentials, httpClient: OutboundHTTPClient.shared
         )
         let runner = BlocklistSyncRunner(
             configuration: configuration, ledger: ledger, client: BlocklistClient(session: session, list: .blocklist), clock: clock,

@@ -58,7 +58,7 @@ struct RemediationHarness: Sendable {
     func session(_ configuration: RemediationConfiguration) -> AsyncOSSession {
         AsyncOSSession(
             baseURL: configuration.smaURL, prefix: AsyncOSSession.smaPrefix, credentials: configuration.credentials,
-            httpClient: RemediationHTTPClient.shared, timeoutSeconds: configuration.requestTimeout.seconds
+            httpClient: OutboundHTTPClient.shared, timeoutSeconds: configuration.requestTimeout.seconds
         )
     }
 

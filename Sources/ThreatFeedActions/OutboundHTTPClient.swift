@@ -2,13 +2,13 @@ import AsyncHTTPClient
 import NIOCore
 import NIOSSL
 
-/// The HTTP client for the AsyncOS appliances (SMA remediation, gateway blocklist): `shared`, or, with a CA file,
+/// The HTTP client for outbound API calls (ETD, SMA remediation, gateway blocklist): `shared`, or, with a CA file,
 /// one that also trusts that private CA (AsyncOS appliances often present a certificate from the company's own CA).
 ///
 /// Both fail fast on a refused connection: AsyncHTTPClient would otherwise keep reconnecting until the request's
 /// deadline (30 s per attempt; swift-server/async-http-client#743), while the runners have their own backoff and
 /// record each failure.
-public enum RemediationHTTPClient {
+public enum OutboundHTTPClient {
     public struct CAFileError: Error, CustomStringConvertible {
         public let description: String
     }
