@@ -72,6 +72,9 @@ public struct XMLWriter: Sendable {
     /// Bytes that are already well-formed XML (or escaped text), copied as they are.
     public mutating func raw(_ fragment: some Sequence<UInt8>) { bytes.append(contentsOf: fragment) }
 
+    /// Lets `body` append bytes that need no escaping (digits of a timestamp) without an intermediate buffer.
+    public mutating func appendRaw(_ body: (inout [UInt8]) -> Void) { body(&bytes) }
+
     /// Hands over what was written so far and starts an empty buffer (same capacity).
     public mutating func takeBytes() -> [UInt8] {
         let taken = bytes

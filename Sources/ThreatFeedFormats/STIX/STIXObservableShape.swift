@@ -17,6 +17,11 @@ struct STIXObservableShape {
     /// For file hashes: the HashNameVocab-1.0 name; nil for the others.
     let hashName: String?
 
+    /// The shape of each type, built once: a poll renders one per block.
+    static func of(_ type: ObservableType) -> STIXObservableShape { all[type]! }
+
+    private static let all = Dictionary(uniqueKeysWithValues: ObservableType.allCases.map { ($0, STIXObservableShape($0)) })
+
     init(_ type: ObservableType) {
         switch type {
         case .url:

@@ -40,8 +40,8 @@ public struct TAXIIPollResponseWriter: Sendable {
         attributes.append(("result_part_number", String(resultPartNumber)))
         TAXIIMessageStart.write("Poll_Response", messageID: messageID, inResponseTo: inResponseTo, attributes: attributes, into: &writer)
         writer.endStartTag()
-        if let exclusiveBegin { writeTimestamp("Exclusive_Begin_Timestamp", exclusiveBegin) }
-        writeTimestamp("Inclusive_End_Timestamp", inclusiveEnd)
+        if let exclusiveBegin { writeTimestamp(TAXIIMessageStart.qualified("Exclusive_Begin_Timestamp"), exclusiveBegin) }
+        writeTimestamp(TAXIIMessageStart.qualified("Inclusive_End_Timestamp"), inclusiveEnd)
         if let recordCount {
             writer.newline(depth: 1)
             writer.element(
@@ -98,26 +98,37 @@ public struct TAXIIPollResponseWriter: Sendable {
 
     private mutating func writeTimestamp(_ name: String, _ label: TimestampLabel, depth: Int = 1) {
         writer.newline(depth: depth)
-        writer.element(TAXIIMessageStart.qualified(name), text: TAXIITimestamp.string(from: label))
+        writer.startElement(name)
+        writer.endStartTag()
+        writer.appendRaw { TAXIITimestamp.append(label, to: &$0) }
+        writer.endElement(name)
     }
+
+    // Qualified once: every block writes each of them.
+    private static let contentBlock = TAXIIMessageStart.qualified("Content_Block")
+    private static let contentBinding = TAXIIMessageStart.qualified("Content_Binding")
+    private static let content = TAXIIMessageStart.qualified("Content")
+    private static let timestampLabel = TAXIIMessageStart.qualified("Timestamp_Label")
 
     private mutating func openBlock(bindingID: String) {
         precondition(!finished, "content block appended after finish()")
         writer.newline(depth: 1)
-        writer.startElement(TAXIIMessageStart.qualified("Content_Block"))
+        writer.startElement(Self.contentBlock)
         writer.endStartTag()
         writer.newline(depth: 2)
-        writer.emptyElement(TAXIIMessageStart.qualified("Content_Binding"), attributes: ["binding_id": bindingID])
+        writer.startElement(Self.contentBinding)
+        writer.attribute("binding_id", bindingID)
+        writer.endEmptyElement()
         writer.newline(depth: 2)
-        writer.startElement(TAXIIMessageStart.qualified("Content"))
+        writer.startElement(Self.content)
         writer.endStartTag()
     }
 
     private mutating func closeBlock(timestampLabel: TimestampLabel?) {
-        writer.endElement(TAXIIMessageStart.qualified("Content"))
-        if let timestampLabel { writeTimestamp("Timestamp_Label", timestampLabel, depth: 2) }
+        writer.endElement(Self.content)
+        if let timestampLabel { writeTimestamp(Self.timestampLabel, timestampLabel, depth: 2) }
         writer.newline(depth: 1)
-        writer.endElement(TAXIIMessageStart.qualified("Content_Block"))
+        writer.endElement(Self.contentBlock)
         blockCount += 1
     }
 }
