@@ -9,9 +9,18 @@ import ThreatFeedStore
 struct TAXIIPollService: Sendable {
     let store: Store
     let resultSets: TAXIIResultSets
-    let idNamespace: STIXIDNamespace
-    let producer: String
     let https: Bool
+    /// One renderer per STIX version, built once: a renderer prepares its namespace declarations up front.
+    private let renderers: [STIXVersion: STIXPackageRenderer]
+
+    init(store: Store, resultSets: TAXIIResultSets, idNamespace: STIXIDNamespace, producer: String, https: Bool) {
+        self.store = store
+        self.resultSets = resultSets
+        self.https = https
+        renderers = Dictionary(uniqueKeysWithValues: STIXVersion.allCases.map {
+            ($0, STIXPackageRenderer(version: $0, idNamespace: idNamespace, producerName: producer))
+        })
+    }
 
     /// Judgements read per database transaction while streaming: bounded memory whatever the feed size.
     static let streamChunk = 1_000
@@ -70,7 +79,7 @@ struct TAXIIPollService: Sendable {
             )
             return (TAXIIAnswer.message(writer.finish(), https: https), 0)
         }
-        let renderer = STIXPackageRenderer(version: version, idNamespace: idNamespace, producerName: producer)
+        let renderer = renderers[version]!
         if let small {
             var writer = TAXIIPollResponseWriter(
                 inResponseTo: id, collectionName: request.collectionName, exclusiveBegin: request.exclusiveBegin,
@@ -102,7 +111,7 @@ struct TAXIIPollService: Sendable {
                 message: "No such result set for this collection (they are kept for an hour): poll again"
             ), https: https), nil)
         }
-        let renderer = STIXPackageRenderer(version: set.version, idNamespace: idNamespace, producerName: producer)
+        let renderer = renderers[set.version]!
         return try await part(request.resultPartNumber, of: request.resultID, feed: feed, renderer: renderer,
                               inResponseTo: request.messageID, recordCount: nil, now: now)
     }
