@@ -82,21 +82,15 @@ struct HealthController: Sendable {
     /// never a credential.
     func etd() async throws -> Response {
         let configuration = self.configuration
-        let (status, remediation, notifications, blocklist) = try await store.read { reader in
-            (
-                try reader.etdPollStatus(), try reader.remediationStatus(),
-                try reader.notificationStatus(enabled: configuration.notificationsEnabled),
-                try reader.blocklistStatus(
-                    list: configuration.blocklistList, enabled: configuration.blocklistEnabled, dryRun: configuration.blocklistDryRun
-                )
+        let now = clock()
+        let report = try await store.read { reader in
+            try reader.etdHealth(
+                now: now, pollingEnabled: configuration.etdPollingEnabled,
+                remediation: (configuration.remediationEnabled, configuration.remediationDryRun),
+                notificationsEnabled: configuration.notificationsEnabled,
+                blocklist: (configuration.blocklistList, configuration.blocklistEnabled, configuration.blocklistDryRun)
             )
         }
-        var report = ETDStatusReport(status: status, enabled: configuration.etdPollingEnabled, now: clock())
-        report.remediation = RemediationStatusReport(
-            status: remediation, enabled: configuration.remediationEnabled, dryRun: configuration.remediationDryRun
-        )
-        report.notifications = notifications
-        report.blocklist = blocklist
         return try Self.json(report)
     }
 

@@ -15,26 +15,18 @@ struct ETDStatusCommand: AsyncParsableCommand {
         let store = try global.openStore()
         // The same sections as /health/etd, with "enabled" as this environment's settings say.
         let settings = try global.settings()
-        let notificationsEnabled = Settings.isTrue(settings.string(.notificationsEnabled))
         let list = BlocklistKind(rawValue: settings.string(.blocklistList)?.lowercased() ?? "") ?? .blocklist
-        let blocklistEnabled = BlocklistOptions.isEnabled(settings)
-        let blocklistDryRun = Settings.isTrue(settings.string(.blocklistDryRun))
-        let (status, remediation, notifications, blocklist) = try reportingErrors {
+        let pollingEnabled = (try? ETDConfiguration(environment: ProcessInfo.processInfo.environment)) != nil
+        let report = try reportingErrors {
             try store.readNow { reader in
-                (
-                    try reader.etdPollStatus(), try reader.remediationStatus(), try reader.notificationStatus(enabled: notificationsEnabled),
-                    try reader.blocklistStatus(list: list, enabled: blocklistEnabled, dryRun: blocklistDryRun)
+                try reader.etdHealth(
+                    now: Date(), pollingEnabled: pollingEnabled,
+                    remediation: (Settings.isTrue(settings.string(.remediationEnabled)), Settings.isTrue(settings.string(.remediationDryRun))),
+                    notificationsEnabled: Settings.isTrue(settings.string(.notificationsEnabled)),
+                    blocklist: (list, BlocklistOptions.isEnabled(settings), Settings.isTrue(settings.string(.blocklistDryRun)))
                 )
             }
         }
-        let enabled = (try? ETDConfiguration(environment: ProcessInfo.processInfo.environment)) != nil
-        var report = ETDStatusReport(status: status, enabled: enabled, now: Date())
-        report.remediation = RemediationStatusReport(
-            status: remediation, enabled: Settings.isTrue(settings.string(.remediationEnabled)),
-            dryRun: Settings.isTrue(settings.string(.remediationDryRun))
-        )
-        report.notifications = notifications
-        report.blocklist = blocklist
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

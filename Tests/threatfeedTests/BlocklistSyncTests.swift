@@ -316,14 +316,7 @@ import Glibc
                 let server = try ServerProcess(database: db, extraArguments: ["--policy-dir", policyPath], environment: settings)
                 defer { _ = server.stop() }
                 // Converged: the same non-empty list on two looks a few sync intervals apart.
-                let deadline = Date().addingTimeInterval(60)
-                var previous: Set<String> = []
-                while Date() < deadline {
-                    try await Task.sleep(for: .seconds(2.5))
-                    let now = Set(esa.entries().keys)
-                    if !now.isEmpty, now == previous { break }
-                    previous = now
-                }
+                try await esa.waitUntilSettled()
             }
         }
         let live = try ETDCommandTests.liveObservables(db).filter { [ObservableType.domain, .ip, .ipv6].contains($0.type) }.map(\.value)

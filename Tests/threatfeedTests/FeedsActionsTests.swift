@@ -67,15 +67,7 @@ import ThreatFeedTesting
                 try await esa.run(port: esaPort) {
                     let server = try ServerProcess(database: database, extraArguments: ["--policy-dir", policyPath], environment: settings)
                     defer { _ = server.stop() }
-                    let deadline = Date().addingTimeInterval(60)
-                    var previous: Set<String> = []
-                    while Date() < deadline {
-                        try await Task.sleep(for: .seconds(2.5))
-                        let now = Set(esa.entries().keys)
-                        let settled = !now.isEmpty && now == previous
-                        if settled, sma.received.count >= phishing.count, try !smtp.messages().isEmpty { break }
-                        previous = now
-                    }
+                    try await esa.waitUntilSettled { try sma.received.count >= phishing.count && !smtp.messages().isEmpty }
                     #expect(server.stop() == 0)
                     #expect(!server.stderrText.contains(FakeSMA.passphrase) && !server.stderrText.contains(FakeESA.passphrase))
                 }
