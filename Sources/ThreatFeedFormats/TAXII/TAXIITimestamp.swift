@@ -1,7 +1,8 @@
 import ThreatFeedCore
 
-/// TAXII 1.1 `TimestampLabelType`: `YYYY-MM-DDThh:mm:ss[.f{1,6}](Z|±hh:mm)`, an
-/// `xs:dateTime` that must carry a zone and at most microseconds.
+/// TAXII 1.1 `TimestampLabelType`: `YYYY-MM-DDThh:mm:ss[.f+](Z|±hh:mm)`, an `xs:dateTime`
+/// that must carry a zone. `xs:dateTime` allows any number of fractional digits (.NET sends 7):
+/// they are read and truncated to microseconds, never accumulated into an integer.
 ///
 /// Written always as `2026-11-23T10:00:00.123456Z`: six digits, so a label a poller echoes
 /// back as its next `Exclusive_Begin_Timestamp` is the exact label, not a rounded one.
@@ -82,6 +83,22 @@ public enum TAXIITimestamp {
             return value
         }
 
+        /// The sum of the values, or nil when any of them or the sum overflowed.
+        static func checked(_ values: [Int64]) -> Int64? {
+            checked(values.map { ($0, false) })
+        }
+
+        static func checked(_ values: [(partialValue: Int64, overflow: Bool)]) -> Int64? {
+            var total: Int64 = 0
+            for (value, overflow) in values {
+                guard !overflow else { return nil }
+                let (sum, sumOverflow) = total.addingReportingOverflow(value)
+                guard !sumOverflow else { return nil }
+                total = sum
+            }
+            return total
+        }
+
         mutating func expect(_ character: Unicode.Scalar) -> Bool {
             guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
             index += 1
@@ -94,18 +111,21 @@ public enum TAXIITimestamp {
             else { return nil }
             guard (1...12).contains(month), (1...CivilCalendar.daysIn(month: month, year: year)).contains(day) else { return nil }
             var fraction: Int64 = 0
+            var fractionBeyondMicros = false
             if expect(".") {
                 var count = 0
                 while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-                    fraction = fraction * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+                    let digit = Int64(bytes[index] - UInt8(ascii: "0"))
+                    // Digits past the sixth only matter for the 24:00:00 check; they are truncated.
+                    if count < 6 { fraction = fraction * 10 + digit } else if digit != 0 { fractionBeyondMicros = true }
                     count += 1
                     index += 1
                 }
-                guard (1...6).contains(count) else { return nil }
-                for _ in count..<6 { fraction *= 10 }
+                guard count >= 1 else { return nil }
+                for _ in min(count, 6)..<6 { fraction *= 10 }
             }
             // xs:dateTime allows 24:00:00 for the end of a day; no leap seconds.
-            let endOfDay = hour == 24 && minute == 0 && second == 0 && fraction == 0
+            let endOfDay = hour == 24 && minute == 0 && second == 0 && fraction == 0 && !fractionBeyondMicros
             guard hour < 24 || endOfDay, minute < 60, second < 60 else { return nil }
             let offset: Int64
             if expect("Z") {
@@ -120,9 +140,12 @@ public enum TAXIITimestamp {
             } else {
                 return nil  // TAXII requires the zone: no guessing at local time
             }
+            // Four-digit years keep this far inside Int64; checked anyway so a wider year field can never trap.
             let days = CivilCalendar.days(year: year, month: month, day: day)
-            let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
-            return TimestampLabel(microseconds: seconds * 1_000_000 + fraction)
+            guard let seconds = Self.checked([days * 86_400, hour * 3_600, minute * 60, second, -offset]),
+                let micros = Self.checked([seconds.multipliedReportingOverflow(by: 1_000_000), (fraction, false)])
+            else { return nil }
+            return TimestampLabel(microseconds: micros)
         }
     }
 }
