@@ -18,6 +18,12 @@ private func rejection(_ text: String) -> TAXIIRequestError? {
 }
 
 /// `<taxii_11:Poll_Request …>` with `body` inside.
+/// A Poll_Fulfillment with message id 7 asking for `part`.
+private func fulfillment(part: String) -> String {
+    #"<taxii_11:Poll_Fulfillment xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" message_id="7" collection_name="c" result_id="r" result_part_number=""#
+        + part + #""/>"#
+}
+
 private func poll(_ body: String, attributes: String = #"message_id="7" collection_name="c""#) -> String {
     #"<taxii_11:Poll_Request xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" \#(attributes)>\#(body)</taxii_11:Poll_Request>"#
 }
@@ -165,6 +171,26 @@ struct TAXIIRequestVariationTests {
         #expect(neither == .poll(TAXIIPollRequest(messageID: "7", collectionName: "c", parameters: nil)))
     }
 
+    @Test(
+        "part numbers: xs:positiveInteger up to the cap, leading zeros and + allowed",
+        arguments: [("1", 1), ("+2", 2), (" 0003 ", 3), ("000000000000000000000000000042", 42), ("1000000000", 1_000_000_000)]
+    )
+    func partNumbers(text: String, number: Int) throws {
+        #expect(try parse(fulfillment(part: text))
+            == .pollFulfillment(TAXIIPollFulfillmentRequest(messageID: "7", collectionName: "c", resultID: "r", resultPartNumber: number)))
+    }
+
+    @Test("a Poll_Request with a fraction of dozens of digits is read and truncated to microseconds")
+    func longFraction() throws {
+        let text = poll(
+            "<taxii_11:Exclusive_Begin_Timestamp>2024-01-15T00:00:00.9999999999999999999Z</taxii_11:Exclusive_Begin_Timestamp>"
+                + "<taxii_11:Inclusive_End_Timestamp>2024-01-15T00:00:01.12345678901234567890123456789012345678901234567890Z</taxii_11:Inclusive_End_Timestamp>"
+        )
+        guard case .poll(let request) = try parse(text) else { Issue.record("not a poll"); return }
+        #expect(request.exclusiveBegin == TimestampLabel(microseconds: 1_705_276_800_999_999))
+        #expect(request.inclusiveEnd == TimestampLabel(microseconds: 1_705_276_801_123_456))
+    }
+
     @Test("Poll_Fulfillment defaults its part number to 1")
     func fulfillmentDefault() throws {
         let text =
@@ -198,6 +224,28 @@ struct TAXIIRequestVariationTests {
             (
                 #"<taxii_11:Poll_Fulfillment xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" message_id="7" collection_name="c"/>"#,
                 "result_id"
+            ),
+            // Numbers from outside: any length is a clear error, never an overflow.
+            (fulfillment(part: "99999999999999999999999999999999"), "out of range"),
+            (fulfillment(part: "9223372036854775807"), "out of range"),
+            (fulfillment(part: "1000000001"), "out of range"),
+            (fulfillment(part: "-1"), "result_part_number"),
+            (fulfillment(part: "1e3"), "result_part_number"),
+            (fulfillment(part: "0x10"), "result_part_number"),
+            (fulfillment(part: "+"), "result_part_number"),
+            (fulfillment(part: "00000000000000000000000000"), "result_part_number"),
+            (fulfillment(part: "１"), "result_part_number"),
+            (
+                poll("<taxii_11:Exclusive_Begin_Timestamp>2024-01-15T00:00:00.9999999999999999999</taxii_11:Exclusive_Begin_Timestamp>"),
+                "Exclusive_Begin_Timestamp"
+            ),
+            (
+                poll("<taxii_11:Inclusive_End_Timestamp>2024-01-15T00:00:00+9999999999999999999:00</taxii_11:Inclusive_End_Timestamp>"),
+                "Inclusive_End_Timestamp"
+            ),
+            (
+                poll("<taxii_11:Inclusive_End_Timestamp>99999999999999999999-01-15T00:00:00Z</taxii_11:Inclusive_End_Timestamp>"),
+                "Inclusive_End_Timestamp"
             ),
         ]
     )

@@ -110,13 +110,14 @@ enum TAXIIRequestReader {
         try message.onlyChildren([])
         var part = 1
         if let text = root.attribute("result_part_number") {
-            guard let number = Int(XMLWhitespace.trimmed(text)), number >= 1 else {
-                throw message.invalid("result_part_number must be a positive integer, not '\(bounded(text))'")
-            }
-            part = number
+            part = try message.positiveInteger(text, name: "result_part_number", upTo: maxResultPartNumber)
         }
         return TAXIIPollFulfillmentRequest(messageID: messageID, collectionName: collection, resultID: resultID, resultPartNumber: part)
     }
+
+    /// No result set has more parts than this (a part holds at least one record); larger asks are refused, so that
+    /// `(part - 1) × part size` cannot overflow downstream.
+    public static let maxResultPartNumber = 1_000_000_000
 
     /// Untrusted text quoted in errors and logs is cut short.
     static func bounded(_ text: String) -> String { text.count > 100 ? String(text.prefix(100)) + "…" : text }
@@ -162,6 +163,23 @@ enum TAXIIRequestReader {
             } catch {
                 throw invalid("\(element.localName): \(error)")
             }
+        }
+
+        /// `xs:positiveInteger` (optional `+`, ASCII digits, leading zeros allowed) within `1...upper`; digits are
+        /// read one by one, so any length is a clear error rather than an overflow.
+        func positiveInteger(_ text: String, name: String, upTo upper: Int) throws(TAXIIRequestError) -> Int {
+            var digits = Substring(XMLWhitespace.trimmed(text))
+            if digits.first == "+" { digits = digits.dropFirst() }
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+                throw invalid("\(name) must be a positive integer, not '\(bounded(text))'")
+            }
+            var value = 0
+            for byte in digits.utf8 {
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                guard value <= upper else { throw invalid("\(name) '\(bounded(text))' is out of range (1 to \(upper))") }
+            }
+            guard value >= 1 else { throw invalid("\(name) must be a positive integer, not '\(bounded(text))'") }
+            return value
         }
 
         /// `xs:boolean`.

@@ -129,13 +129,16 @@ struct TAXIIPollService: Sendable {
         if let known = set.partEnds[number - 1] {
             start = (known, 0)
         } else {
-            start = (set.exclusiveBegin, (number - 1) * size)
+            // The reader caps the part number, but a huge part size from configuration must not overflow either:
+            // an offset past every record is simply the empty part after the last.
+            let (offset, overflow) = (number - 1).multipliedReportingOverflow(by: size)
+            start = (set.exclusiveBegin, overflow ? Int.max : offset)
         }
         let blocks = try await store.read { reader in
             var blocks: [StoredJudgement] = []
             try reader.forEachLiveJudgement(
                 ofIndicator: feed.indicatorID, at: now, after: start.after, upTo: set.inclusiveEnd, offset: start.offset,
-                limit: size + 1
+                limit: size &+ (size < Int.max ? 1 : 0)
             ) { blocks.append($0) }
             return blocks
         }
