@@ -144,6 +144,21 @@ public final class Store: Sendable {
                 let migrator = Migrations.migrator
                 if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: source) }
                 guard try db.tableExists("judgement"), try db.tableExists("feed") else { throw StoreError.notADatabase(path: source) }
+                // Its schema history must be a prefix of ours (an older ThreatFeed's, brought up to date on restore),
+                // not another program's tables that happen to share names.
+                // (Unknown identifiers were refused just above as a newer schema.)
+                let known = migrator.migrations
+                guard try db.tableExists("grdb_migrations") else { throw StoreError.notADatabase(path: source) }
+                let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                guard Set(applied) == Set(known.prefix(applied.count)) else {
+                    throw StoreError.corrupt(path: source, detail: "schema migrations with gaps: \(applied.joined(separator: ", "))")
+                }
+                // Every name must read back: the server would refuse them on every request otherwise.
+                for table in ["indicator", "feed", "user"] where try db.tableExists(table) {
+                    for row in try Row.fetchAll(db, sql: "SELECT name FROM \(table)") {
+                        _ = try StoreReader.storedName(row, kind: table)
+                    }
+                }
                 return BackupSummary(
                     indicators: try Int.fetchOne(db, sql: "SELECT count(*) FROM indicator") ?? 0,
                     feeds: try Int.fetchOne(db, sql: "SELECT count(*) FROM feed") ?? 0,

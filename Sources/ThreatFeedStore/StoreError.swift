@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case duplicateCollectionName(String)
     case indicatorInUse(indicator: String, feeds: [String])
     case sqlite(path: String, detail: String)
+    /// A row read back holds a name this version refuses (a restored or older database).
+    case invalidStoredName(kind: String, name: String, problem: String)
     /// The remediation row was not pending any more (an operator or another process moved it).
     case remediationNotPending(messageID: String)
 
@@ -49,6 +51,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "indicator '\(indicator)' is used by feed(s) \(feeds.joined(separator: ", "))"
         case .sqlite(let path, let detail):
             "database error on \(path): \(detail)"
+        case .invalidStoredName(let kind, let name, let problem):
+            "the database holds a \(kind) named '\(String(name.prefix(80)).debugDescription.dropFirst().dropLast())' that this version cannot use (\(problem)); restore a backup made by this version"
         case .remediationNotPending(let messageID):
             "the remediation of message \(messageID) is no longer pending; another process is working on it"
         }

@@ -9,15 +9,15 @@ public struct StoreReader {
     // MARK: Indicators
 
     public func indicator(named name: EntityName) throws -> Indicator? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM indicator WHERE name = ?"), arguments: [name.value]).map(Self.indicator)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM indicator WHERE name = ?"), arguments: [name.value]).map { try Self.indicator($0) }
     }
 
     public func indicator(id: String) throws -> Indicator? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM indicator WHERE id = ?"), arguments: [id]).map(Self.indicator)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM indicator WHERE id = ?"), arguments: [id]).map { try Self.indicator($0) }
     }
 
     public func indicators() throws -> [Indicator] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM indicator ORDER BY name")).map(Self.indicator)
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM indicator ORDER BY name")).map { try Self.indicator($0) }
     }
 
     /// Changes with every write to the indicator's judgements; rendered feed bodies are keyed on it.
@@ -25,9 +25,20 @@ public struct StoreReader {
         try Int64.fetchOne(try db.cachedStatement(sql: "SELECT revision FROM indicator WHERE id = ?"), arguments: [id])
     }
 
-    private static func indicator(_ row: Row) -> Indicator {
+    /// A stored name this version accepts. Names are checked when written, but a restored or older database may
+    /// hold one from before a rule: that is a clear error naming it, never a crash.
+    static func storedName(_ row: Row, kind: String) throws(StoreError) -> EntityName {
+        let text: String? = row["name"]
+        do {
+            return try EntityName(text ?? "")
+        } catch {
+            throw .invalidStoredName(kind: kind, name: text ?? "", problem: error.problem)
+        }
+    }
+
+    private static func indicator(_ row: Row) throws(StoreError) -> Indicator {
         Indicator(
-            id: row["id"], name: try! EntityName(row["name"] as String), title: row["title"],
+            id: row["id"], name: try storedName(row, kind: "indicator"), title: row["title"],
             description: row["description"], created: date(micros: row["created"])
         )
     }
@@ -35,27 +46,27 @@ public struct StoreReader {
     // MARK: Feeds
 
     public func feed(named name: EntityName) throws -> Feed? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE name = ?"), arguments: [name.value]).map(Self.feed)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE name = ?"), arguments: [name.value]).map { try Self.feed($0) }
     }
 
     /// By `feed-<uuid>`, the id in the view URL.
     public func feed(id: String) throws -> Feed? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE id = ?"), arguments: [id]).map(Self.feed)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE id = ?"), arguments: [id]).map { try Self.feed($0) }
     }
 
     public func feed(collectionName: String) throws -> Feed? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE collection_name = ?"), arguments: [collectionName]).map(Self.feed)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE collection_name = ?"), arguments: [collectionName]).map { try Self.feed($0) }
     }
 
     public func feeds() throws -> [Feed] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM feed ORDER BY name")).map(Self.feed)
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM feed ORDER BY name")).map { try Self.feed($0) }
     }
 
-    private static func feed(_ row: Row) -> Feed {
+    private static func feed(_ row: Row) throws(StoreError) -> Feed {
         let start: Int64? = row["lifetime_start"]
         let end: Int64? = row["lifetime_end"]
         return Feed(
-            id: row["id"], name: try! EntityName(row["name"] as String), indicatorID: row["indicator_id"],
+            id: row["id"], name: try storedName(row, kind: "feed"), indicatorID: row["indicator_id"],
             output: FeedOutput(rawValue: row["output"]) ?? .observables, secret: FeedSecret(row["secret"]),
             collectionName: row["collection_name"],
             lifetime: start.map { ValidTime(start: date(micros: $0), end: end.map { date(micros: $0) }) },
@@ -67,11 +78,11 @@ public struct StoreReader {
     // MARK: Users and grants
 
     public func user(named name: EntityName) throws -> User? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [name.value]).map(Self.user)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [name.value]).map { try Self.user($0) }
     }
 
     public func users() throws -> [User] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM user ORDER BY name")).map(Self.user)
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM user ORDER BY name")).map { try Self.user($0) }
     }
 
     /// The users whose Basic credentials open the feed's collection, by name.
@@ -79,7 +90,7 @@ public struct StoreReader {
         try Row.fetchAll(
             try db.cachedStatement(sql: "SELECT u.* FROM user u JOIN feed_grant g ON g.user_id = u.id WHERE g.feed_id = ? ORDER BY u.name"),
             arguments: [id]
-        ).map(Self.user)
+        ).map { try Self.user($0) }
     }
 
     /// The feeds a user may poll over TAXII, by name.
@@ -87,7 +98,7 @@ public struct StoreReader {
         try Row.fetchAll(
             try db.cachedStatement(sql: "SELECT f.* FROM feed f JOIN feed_grant g ON g.feed_id = f.id WHERE g.user_id = ? ORDER BY f.name"),
             arguments: [id]
-        ).map(Self.feed)
+        ).map { try Self.feed($0) }
     }
 
     public func isGranted(feed feedID: String, toUser userID: String) throws -> Bool {
@@ -96,9 +107,9 @@ public struct StoreReader {
         ) ?? false
     }
 
-    private static func user(_ row: Row) -> User {
+    private static func user(_ row: Row) throws(StoreError) -> User {
         User(
-            id: row["id"], name: try! EntityName(row["name"] as String), passwordHash: row["password_hash"],
+            id: row["id"], name: try storedName(row, kind: "user"), passwordHash: row["password_hash"],
             created: date(micros: row["created"])
         )
     }
