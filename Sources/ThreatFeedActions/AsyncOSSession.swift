@@ -75,10 +75,6 @@ public actor AsyncOSSession {
         var data: Inner
     }
 
-    private struct LoginAnswer: Decodable {
-        struct Inner: Decodable { var jwtToken: String? }
-        var data: Inner?
-    }
 
     private func login() async throws(AsyncOSError) {
         let endpoint = prefix + "/login"
@@ -94,10 +90,10 @@ public actor AsyncOSSession {
         logins += 1
         switch response.status {
         case 200..<300:
-            guard let answer = try? JSONDecoder().decode(LoginAnswer.self, from: response.body) else {
+            guard let jwt = AsyncOSAnswer.jwtToken(in: response.body) else {
                 throw .malformedLogin(endpoint: endpoint, problem: "the body is not the AsyncOS JSON envelope")
             }
-            guard let jwt = answer.data?.jwtToken, !jwt.isEmpty else {
+            guard !jwt.isEmpty else {
                 throw .malformedLogin(endpoint: endpoint, problem: "'data.jwtToken' is missing or empty")
             }
             token = jwt
@@ -153,11 +149,7 @@ public actor AsyncOSSession {
 
     /// The AsyncOS envelope's `error.message` (and explanation), scrubbed and shortened.
     func errorMessage(in data: Data) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let error = object["error"] as? [String: Any], let message = error["message"] as? String
-        else { return nil }
-        let explanation = (error["explanation"] as? String).map { " (\($0))" } ?? ""
-        return String(scrub(message + explanation).prefix(200))
+        AsyncOSAnswer.errorMessage(in: data).map { String(scrub($0).prefix(200)) }
     }
 
     /// Removes our secrets from text that came from outside, in case a server or a library echoes them.

@@ -39,9 +39,7 @@ public struct BlocklistClient: Sendable {
         let query = "?action=view&quarantineType=spam&viewBy=sender&offset=0&limit=1"
         let response = try await session.send(.GET, path + query, body: nil)
         let answer = await judge(response, alreadyDone: 200)
-        guard case .done = answer, let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-            let meta = object["meta"] as? [String: Any], let total = meta["totalCount"] as? Int
-        else { return (answer, nil) }
+        guard case .done = answer, let total = AsyncOSAnswer.totalCount(in: response.body) else { return (answer, nil) }
         return (answer, total)
     }
 

@@ -42,8 +42,5 @@ public struct SMARemediationClient: Sendable {
     }
 
     /// `Retry-After` in seconds (the HTTP-date form is ignored).
-    static func retryAfterSeconds(_ text: String) -> Double? {
-        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0 else { return nil }
-        return value
-    }
+    static func retryAfterSeconds(_ text: String) -> Double? { AsyncOSAnswer.retryAfterSeconds(text) }
 }

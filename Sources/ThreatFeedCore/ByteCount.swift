@@ -19,9 +19,11 @@ public struct ByteCount: Hashable, Sendable, Comparable, CustomStringConvertible
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
         let suffix = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
-        guard !digits.isEmpty, let number = Int(digits) else {
+        guard !digits.isEmpty else {
             throw ByteCountError(text: text, problem: "not a size (e.g. 1MiB, 64KiB or 1048576)")
         }
+        // More digits than Int holds is still a size, just far too large.
+        guard let number = Int(digits) else { throw ByteCountError(text: text, problem: "larger than 1 GiB") }
         guard let unit = Self.units.first(where: { $0.suffixes.contains(suffix) }) else {
             throw ByteCountError(text: text, problem: "unknown unit '\(suffix)' (use KiB, MiB or GiB)")
         }

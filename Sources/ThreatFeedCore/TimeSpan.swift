@@ -28,8 +28,12 @@ public struct TimeSpan: Hashable, Sendable, Comparable, CustomStringConvertible 
             guard let unit = TimeSpan.units.first(where: { $0.0 == character }) else {
                 throw TimeSpanError(text: text, problem: "unknown unit '\(character)' (use w, d, h, m or s)")
             }
-            guard let count = Int(digits) else {
+            guard !digits.isEmpty else {
                 throw TimeSpanError(text: text, problem: "a number must come before '\(character)'")
+            }
+            // Any count past 100 years is refused below; more digits than Int holds must say so, not overflow.
+            guard let count = Int(digits), count <= 36_500 * 86_400 else {
+                throw TimeSpanError(text: text, problem: "'\(digits.prefix(30))\(character)' is longer than 100 years")
             }
             total += Double(count) * unit.1
             digits = ""

@@ -171,10 +171,14 @@ public actor ETDClient {
         return (Int(response.status.code), response.headers, Data(buffer.readableBytesView))
     }
 
-    /// `Retry-After` in seconds (the HTTP-date form is not used by API gateways; it is ignored).
+    /// `Retry-After` as delay-seconds, RFC 9110's 1*DIGIT (the HTTP-date form is not used by API gateways; it is
+    /// ignored, as are signs, fractions, exponents and "inf"). Any length is read without overflow, clamped to a day.
     static func retryAfterSeconds(_ text: String) -> Double? {
-        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0 else { return nil }
-        return value
+        let digits = text.trimmingCharacters(in: .whitespaces)
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        var value = 0
+        for byte in digits.utf8 { value = min(value * 10 + Int(byte - UInt8(ascii: "0")), 86_400) }
+        return Double(value)
     }
 
     /// [I] Error bodies are undocumented: API-gateway style `{"message": …}` or the application's

@@ -27,7 +27,8 @@ public struct ETDSearchPage: Decodable, Sendable, Equatable {
         }
         let token = try container.decodeIfPresent(String.self, forKey: .nextPageToken)
         nextPageToken = (token?.isEmpty ?? true) ? nil : token
-        totalSize = try container.decodeIfPresent(Int.self, forKey: .totalSize)
+        // Informational only: a count that is negative, fractional or beyond Int is dropped rather than failing the page.
+        totalSize = (try? container.decodeIfPresent(Int.self, forKey: .totalSize)).flatMap { $0 }.flatMap { $0 >= 0 ? $0 : nil }
     }
 
     /// Decodes a body, turning a decoding failure into words that name the field.

@@ -51,7 +51,7 @@ enum BlocklistOptions {
         configuration.dryRun = dryRunFlag || Settings.isTrue(settings.string(.blocklistDryRun))
         configuration.caFile = settings.string(.blocklistCAFile)
         // Undocumented test hook: the first retry wait in seconds (default 1).
-        if let text = settings.environment["THREATFEED_BLOCKLIST_RETRY_DELAY"], let delay = Double(text), delay >= 0 {
+        if let text = settings.environment["THREATFEED_BLOCKLIST_RETRY_DELAY"], let delay = Double(text), delay.isFinite, (0...3_600).contains(delay) {
             configuration.initialDelay = delay
         }
         return configuration

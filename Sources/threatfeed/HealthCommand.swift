@@ -14,6 +14,11 @@ struct HealthCommand: AsyncParsableCommand {
     @Option(help: "Base URL of the server.") var url: String = "http://127.0.0.1:8080"
     @Option(help: "Seconds to wait for an answer.") var timeout: Int = 5
 
+    func validate() throws {
+        // .seconds(Int64) counts nanoseconds: an unchecked count could overflow it.
+        guard (1...3_600).contains(timeout) else { throw ValidationError("--timeout \(timeout): give 1 to 3600 seconds") }
+    }
+
     func run() async throws {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         var request = HTTPClientRequest(url: base + "/health/ready")

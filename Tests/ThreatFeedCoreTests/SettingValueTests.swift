@@ -14,7 +14,7 @@ import ThreatFeedCore
     @Test(arguments: [
         ("", "not a size"), ("MiB", "not a size"), ("-1", "not a size"), ("1.5MiB", "unknown unit '.5mib'"),
         ("10 parsecs", "unknown unit 'parsecs'"), ("0", "larger than zero"), ("2GiB", "larger than 1 GiB"),
-        ("99999999999999999999", "not a size"), ("9223372036854775807k", "larger than 1 GiB"),
+        ("99999999999999999999", "larger than 1 GiB"), ("99999999999999999999999999999999GiB", "larger than 1 GiB"), ("9223372036854775807k", "larger than 1 GiB"),
     ])
     func badSizesSayWhy(text: String, problem: String) {
         #expect(throws: ByteCountError.self) { try ByteCount(parsing: text) }
@@ -40,5 +40,25 @@ import ThreatFeedCore
     @Test(arguments: ["", "30", "0s", "5y", "d"])
     func badDurationsAreRefused(text: String) {
         #expect(throws: TimeSpanError.self) { try TimeSpan(parsing: text) }
+    }
+
+    /// Counts of any length: a clear "longer than 100 years", never an overflow or a misleading message.
+    @Test(arguments: [
+        "99999999999999999999d", "9223372036854775807s", "9223372036854775808w", "36501d", "5215w", "3153600001s",
+        "36500d1s", String(repeating: "9", count: 400) + "h", "1d" + String(repeating: "9", count: 40) + "m",
+    ])
+    func hugeDurationsAreLongerThan100Years(text: String) {
+        #expect(throws: TimeSpanError.self) { try TimeSpan(parsing: text) }
+        do {
+            _ = try TimeSpan(parsing: text)
+        } catch {
+            #expect(error.problem.contains("longer than 100 years"), "\(error)")
+        }
+    }
+
+    @Test func theLongestDurationStillPrintsAndReadsBack() throws {
+        let span = try TimeSpan(parsing: "36500d")
+        #expect(span.description == "36500d")
+        #expect(try TimeSpan(parsing: span.description) == span)
     }
 }
