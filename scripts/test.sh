@@ -10,6 +10,9 @@ swift build --build-tests
 # One test at a time: many tests run the real binary and wait on it, and on two cores parallel
 # suites starved the in-process servers of the others (deadline errors under load).
 swift test --skip-build --no-parallel
+# Coverage-guided fuzzing of every parser of untrusted input (libFuzzer + ASan), bounded: fails on any finding.
+# The long runs and their figures are in Fuzz/RESULTS.md.
+./scripts/fuzz.sh --seconds 15
 bin="$(swift build --show-bin-path)/threatfeed"
 ./scripts/readme-walkthrough.sh "$bin"
 # The systemd unit, checked against the binary just built (systemd-analyze needs ExecStart to exist).

@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedActions/AsyncOSAnswer.swift

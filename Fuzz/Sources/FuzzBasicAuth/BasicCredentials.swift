@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedServer/Auth/BasicCredentials.swift

@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedMail/SMTPReply.swift
