@@ -92,6 +92,7 @@ let package = Package(
         .target(
             name: "ThreatFeedMail",
             dependencies: [
+                "ThreatFeedCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

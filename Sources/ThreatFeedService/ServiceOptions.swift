@@ -1,4 +1,5 @@
 import ThreatFeedActions
+import ThreatFeedCore
 import ThreatFeedETD
 import UnixSignals
 
@@ -9,17 +10,17 @@ public struct ServiceOptions: Sendable {
     /// The policy flags (`--policy-dir`, `--own-domain`, `--gateway-ip`).
     public var policy: PolicyOverrides
     /// Time for the ETD poller and client (tests advance a test clock).
-    public var etdClock: any ETDClock
+    public var etdClock: any WallClock
     /// Time for the action runners.
-    public var actionClock: any ActionClock
+    public var actionClock: any WallClock
     /// Signals that stop the group gracefully; tests pass none and cancel or trigger shutdown themselves.
     public var gracefulShutdownSignals: [UnixSignal]
     /// Called once the HTTP server listens, with the port it bound (0 in the settings picks a free one).
     public var onServerRunning: @Sendable (ServiceAddress) async -> Void
 
     public init(
-        flags: [SettingKey: String] = [:], policy: PolicyOverrides = PolicyOverrides(), etdClock: any ETDClock = SystemETDClock(),
-        actionClock: any ActionClock = SystemActionClock(), gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+        flags: [SettingKey: String] = [:], policy: PolicyOverrides = PolicyOverrides(), etdClock: any WallClock = SystemClock(),
+        actionClock: any WallClock = SystemClock(), gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onServerRunning: @escaping @Sendable (ServiceAddress) async -> Void = { _ in }
     ) {
         self.flags = flags

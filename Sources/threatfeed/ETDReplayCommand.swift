@@ -42,7 +42,7 @@ struct ETDReplayCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             let processor = ConvictionPageProcessor(
                 extractor: ConvictionExtractor(configuration: configuration, policy: try etd.policy(settings)), ledger: store,
-                clock: SystemETDClock(), logger: logger
+                clock: SystemClock(), logger: logger
             )
             var total = ConvictionPageOutcome()
             var offset = 0

@@ -71,7 +71,7 @@ public enum ETDSettings {
     /// A poller writing into `store`, talking to ETD with the shared HTTP client.
     public static func poller(
         store: Store, configuration: ETDConfiguration, settings: Settings, overrides: PolicyOverrides,
-        clock: any ETDClock = SystemETDClock(), logger: Logger
+        clock: any WallClock = SystemClock(), logger: Logger
     ) throws -> ETDPoller {
         let client = ETDClient(configuration: configuration, httpClient: OutboundHTTPClient.shared, clock: clock, logger: logger)
         let extractor = ConvictionExtractor(configuration: configuration, policy: try policy(settings, overrides: overrides))
