@@ -92,6 +92,7 @@ let package = Package(
         .target(
             name: "ThreatFeedMail",
             dependencies: [
+                "ThreatFeedCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -100,19 +101,34 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "threatfeed",
+        // The composition root: settings (flags, environment, configuration file, feeds files) and the whole running
+        // system built from them as one ServiceGroup (buildService); the importer and feeds-as-code reconciliation.
+        .target(
+            name: "ThreatFeedService",
             dependencies: [
                 "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD", "ThreatFeedActions", "ThreatFeedMail",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: argument parsing, prompts and printing only.
+        .executableTarget(
+            name: "threatfeed",
+            dependencies: [
+                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD", "ThreatFeedActions", "ThreatFeedMail",
+                "ThreatFeedService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -177,6 +193,15 @@ let package = Package(
         .testTarget(
             name: "ThreatFeedMailTests",
             dependencies: ["ThreatFeedMail", "ThreatFeedTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ThreatFeedServiceTests",
+            dependencies: [
+                "ThreatFeedService", "ThreatFeedTesting", "ThreatFeedCore", "ThreatFeedStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

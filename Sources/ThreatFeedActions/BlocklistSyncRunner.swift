@@ -14,11 +14,11 @@ public struct BlocklistSyncRunner: Sendable {
     let ledger: any BlocklistLedger
     /// Nil in dry-run: nothing is contacted.
     let client: BlocklistClient?
-    let clock: any ActionClock
+    let clock: any WallClock
     let logger: Logger
 
     public init(
-        configuration: BlocklistConfiguration, ledger: any BlocklistLedger, client: BlocklistClient?, clock: any ActionClock = SystemActionClock(),
+        configuration: BlocklistConfiguration, ledger: any BlocklistLedger, client: BlocklistClient?, clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "threatfeed.blocklist")
     ) {
         self.configuration = configuration

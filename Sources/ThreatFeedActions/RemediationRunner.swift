@@ -16,13 +16,13 @@ public actor RemediationRunner {
     public let configuration: RemediationConfiguration
     private let ledger: any RemediationLedger
     private let client: SMARemediationClient?
-    private let clock: any ActionClock
+    private let clock: any WallClock
     private let logger: Logger
     private var recovered = false
 
     /// `client` may be nil only in dry-run.
     public init(
-        configuration: RemediationConfiguration, ledger: any RemediationLedger, client: SMARemediationClient?, clock: any ActionClock,
+        configuration: RemediationConfiguration, ledger: any RemediationLedger, client: SMARemediationClient?, clock: any WallClock,
         logger: Logger
     ) {
         self.configuration = configuration

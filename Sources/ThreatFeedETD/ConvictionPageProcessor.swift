@@ -9,10 +9,10 @@ import ThreatFeedCore
 public struct ConvictionPageProcessor: Sendable {
     public let extractor: ConvictionExtractor
     public let ledger: any ConvictionLedger
-    public let clock: any ETDClock
+    public let clock: any WallClock
     public let logger: Logger
 
-    public init(extractor: ConvictionExtractor, ledger: any ConvictionLedger, clock: any ETDClock, logger: Logger) {
+    public init(extractor: ConvictionExtractor, ledger: any ConvictionLedger, clock: any WallClock, logger: Logger) {
         self.extractor = extractor
         self.ledger = ledger
         self.clock = clock

@@ -19,14 +19,14 @@ public actor ETDClient {
 
     private let configuration: ETDConfiguration
     private let httpClient: HTTPClient
-    private let clock: any ETDClock
+    private let clock: any WallClock
     private let limiter: ETDRateLimiter
     private let retry: ETDRetryPolicy
     private let logger: Logger
     private var token: (value: String, obtained: Date)?
 
     public init(
-        configuration: ETDConfiguration, httpClient: HTTPClient, clock: any ETDClock = SystemETDClock(),
+        configuration: ETDConfiguration, httpClient: HTTPClient, clock: any WallClock = SystemClock(),
         retry: ETDRetryPolicy = ETDRetryPolicy(), logger: Logger = Logger(label: "threatfeed.etd")
     ) {
         self.configuration = configuration

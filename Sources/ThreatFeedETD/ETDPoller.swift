@@ -18,12 +18,12 @@ public actor ETDPoller {
     private let client: ETDClient
     private let ledger: any ConvictionLedger
     private let extractor: ConvictionExtractor
-    private let clock: any ETDClock
+    private let clock: any WallClock
     private let logger: Logger
     /// When the clearing scan last completed in this process.
     private var lastClearingScan: Date?
 
-    public init(client: ETDClient, ledger: any ConvictionLedger, extractor: ConvictionExtractor, clock: any ETDClock, logger: Logger) {
+    public init(client: ETDClient, ledger: any ConvictionLedger, extractor: ConvictionExtractor, clock: any WallClock, logger: Logger) {
         self.client = client
         self.ledger = ledger
         self.extractor = extractor

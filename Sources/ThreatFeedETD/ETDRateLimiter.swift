@@ -1,4 +1,5 @@
 import Foundation
+import ThreatFeedCore
 
 /// A token bucket: `rate` requests per second on average, at most `burst` back to back. ETD
 /// counts every call against one per-tenant limit, token calls included, so every request the
@@ -9,11 +10,11 @@ import Foundation
 actor ETDRateLimiter {
     private let rate: Double
     private let burst: Double
-    private let clock: any ETDClock
+    private let clock: any WallClock
     private var tokens: Double
     private var last: Date?
 
-    init(rate: Double, burst: Int, clock: any ETDClock) {
+    init(rate: Double, burst: Int, clock: any WallClock) {
         self.rate = rate
         self.burst = Double(burst)
         self.clock = clock

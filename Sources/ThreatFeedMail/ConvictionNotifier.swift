@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ThreatFeedCore
 
 /// One notification cycle: filter the convictions, compose one message for those that match,
 /// send it (with retries) or, in a dry run, log it. Knows nothing of storage: the caller
@@ -11,7 +12,7 @@ public struct ConvictionNotifier: Sendable {
 
     /// - Parameter transport: the SMTP client made from `configuration` unless given.
     public init(
-        configuration: NotificationConfiguration, transport: (any MailTransport)? = nil, clock: any MailClock = SystemMailClock(),
+        configuration: NotificationConfiguration, transport: (any MailTransport)? = nil, clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "threatfeed.notifications")
     ) throws(NotificationConfigurationError) {
         try configuration.validate()

@@ -1,14 +1,5 @@
-/// Sleeping between delivery attempts, injected so tests of the retry schedule take no time.
-public protocol MailClock: Sendable {
-    /// Sleeps `seconds`; throws `CancellationError` when the task is cancelled.
-    func sleep(seconds: Double) async throws
-}
+import ThreatFeedCore
 
-/// The real clock.
-public struct SystemMailClock: MailClock {
-    public init() {}
-    public func sleep(seconds: Double) async throws {
-        guard seconds > 0 else { return }
-        try await Task.sleep(for: .seconds(seconds))
-    }
-}
+// The mail sender takes Core's one `WallClock`; these names stay so that branches written against them compile.
+public typealias MailClock = WallClock
+public typealias SystemMailClock = SystemClock

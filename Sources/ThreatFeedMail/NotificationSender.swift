@@ -1,4 +1,5 @@
 import Logging
+import ThreatFeedCore
 
 /// Delivers one message through a transport, retrying transient failures with backoff.
 public struct NotificationSender: Sendable {
@@ -10,12 +11,12 @@ public struct NotificationSender: Sendable {
 
     public let retry: NotificationRetryPolicy
     private let transport: any MailTransport
-    private let clock: any MailClock
+    private let clock: any WallClock
     private let logger: Logger
 
     public init(
         transport: any MailTransport, retry: NotificationRetryPolicy = NotificationRetryPolicy(),
-        clock: any MailClock = SystemMailClock(), logger: Logger = Logger(label: "threatfeed.notifications")
+        clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "threatfeed.notifications")
     ) {
         self.transport = transport
         self.retry = retry

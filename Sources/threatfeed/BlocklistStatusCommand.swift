@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThreatFeedCore
+import ThreatFeedService
 import ThreatFeedStore
 
 /// `threatfeed blocklist status [--json]`: the managed entries by state and the last run.

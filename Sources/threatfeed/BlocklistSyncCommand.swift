@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import ThreatFeedActions
 import ThreatFeedCore
+import ThreatFeedService
 import ThreatFeedStore
 
 /// `threatfeed blocklist sync [--dry-run]`: one run; prints what it added, deleted and held back.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ThreatFeedCore
 import ThreatFeedETD
+import ThreatFeedService
 
 /// `threatfeed etd poll --once`: one full cycle, then exit 0, or non-zero with the reason.
 struct ETDPollCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ThreatFeedCore
 import ThreatFeedETD
+import ThreatFeedService
 
 /// `threatfeed etd replay FILE`: converts a recorded search response as a poll would (parse,
 /// extract, policy, store in pages of 100), without contacting ETD. For checking rules and the
@@ -41,7 +42,7 @@ struct ETDReplayCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             let processor = ConvictionPageProcessor(
                 extractor: ConvictionExtractor(configuration: configuration, policy: try etd.policy(settings)), ledger: store,
-                clock: SystemETDClock(), logger: logger
+                clock: SystemClock(), logger: logger
             )
             var total = ConvictionPageOutcome()
             var offset = 0

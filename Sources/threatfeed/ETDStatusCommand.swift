@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThreatFeedCore
 import ThreatFeedETD
+import ThreatFeedService
 import ThreatFeedStore
 
 /// `threatfeed etd status [--json]`: what `/health/etd` shows, from the database.

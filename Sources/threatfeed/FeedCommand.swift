@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThreatFeedCore
+import ThreatFeedService
 import ThreatFeedStore
 
 /// `threatfeed feed create|list|show|rotate-secret|delete`.

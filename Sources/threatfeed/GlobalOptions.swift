@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ThreatFeedService
 import ThreatFeedStore
 
 /// Options every subcommand that touches the database shares.
@@ -40,37 +41,6 @@ struct PublicURLOption: ParsableArguments {
             throw CLIError("invalid --public-url '\(text)': expected http(s)://host[:port]")
         }
         return url
-    }
-}
-
-/// `scheme://host:port`, split the way the gateway's form asks for it.
-struct PublicURL: Equatable {
-    var scheme: String
-    var host: String
-    var port: Int
-
-    var usesHTTPS: Bool { scheme == "https" }
-
-    var base: String {
-        let defaultPort = usesHTTPS ? 443 : 80
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return port == defaultPort ? "\(scheme)://\(shownHost)" : "\(scheme)://\(shownHost):\(port)"
-    }
-
-    init(scheme: String, host: String, port: Int) {
-        self.scheme = scheme
-        self.host = host
-        self.port = port
-    }
-
-    init?(parsing text: String) {
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-            components.path.isEmpty || components.path == "/", components.query == nil
-        else { return nil }
-        self.scheme = scheme
-        self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        self.port = components.port ?? (scheme == "https" ? 443 : 80)
     }
 }
 

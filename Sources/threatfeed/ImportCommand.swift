@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThreatFeedCore
 import ThreatFeedFormats
+import ThreatFeedService
 import ThreatFeedStore
 
 /// `threatfeed import FILE... --indicator NAME`: one transaction for all files.
@@ -52,15 +53,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Any rejected line aborts the whole import: nothing is written.")
     var strict = false
 
-    struct Defaults {
-        var disposition: Disposition
-        var tlp: TLP
-        var validFor: TimeSpan
-        var forcedType: ObservableType?
-        var format: ImportFormat
-    }
-
-    func defaults() throws -> Defaults {
+    func defaults() throws -> Importer.Defaults {
         guard let disposition = Disposition(name: disposition) else {
             throw CLIError("invalid --disposition '\(disposition)': use one of \(Disposition.namesForHelp)")
         }
@@ -78,12 +71,12 @@ struct ImportCommand: ParsableCommand {
         let spanText = try global.settings().string(.importValidFor, flag: validFor) ?? "30d"
         let span: TimeSpan
         do { span = try TimeSpan(parsing: spanText) } catch { throw CLIError("--valid-for: \(error)") }
-        return Defaults(disposition: disposition, tlp: tlp, validFor: span, forcedType: type, format: format)
+        return Importer.Defaults(disposition: disposition, tlp: tlp, validFor: span, forcedType: type, format: format)
     }
 
     func run() throws {
         let started = ContinuousClock.now
-        let defaults: Defaults = try reportingErrors { try self.defaults() }
+        let defaults: Importer.Defaults = try reportingErrors { try self.defaults() }
         let indicatorName: EntityName = try reportingErrors { try EntityName(indicator) }
         let inputs: [(path: String, data: Data)] = try reportingErrors { try files.map { path -> (path: String, data: Data) in
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -93,15 +86,28 @@ struct ImportCommand: ParsableCommand {
         } }
         let store = try global.openStore()
 
-        let importer = Importer(indicatorName: indicatorName, inputs: inputs, defaults: defaults, source: source, strict: strict)
+        var progress = ProgressLine()
+        let importer = Importer(
+            indicatorName: indicatorName, inputs: inputs, defaults: defaults, source: source, strict: strict,
+            onRecord: { fileName, line, summary in
+                progress.update("\(fileName): line \(line), \(summary.added) added, \(summary.refreshed) refreshed")
+            },
+            onReject: { path, rejection in
+                progress.clear()
+                Terminal.writeErr("\(path):\(rejection.line): \(rejection.reason)\n")
+            }
+        )
         do {
             if dryRun { try store.rehearse(importer.run) } else { try store.writeNow(importer.run) }
-        } catch is StrictAbort {
+            progress.clear()
+        } catch is Importer.StrictAbort {
+            progress.clear()
             Terminal.error("\(importer.summary.rejected) line(s) rejected; --strict: import aborted, nothing written")
             throw ExitCode.failure
         } catch let exit as ExitCode {
             throw exit
         } catch {
+            progress.clear()
             Terminal.error("\(error)")
             throw ExitCode.failure
         }
@@ -116,80 +122,3 @@ struct ImportCommand: ParsableCommand {
         if summary.rejected > 0 { throw ExitCode(2) }
     }
 }
-
-/// Feeds parsed records into one write transaction and counts what happened.
-final class Importer {
-    let indicatorName: EntityName
-    let inputs: [(path: String, data: Data)]
-    let defaults: ImportCommand.Defaults
-    let source: String?
-    let strict: Bool
-    private(set) var summary = ImportSummary()
-    private var progress = ProgressLine()
-
-    init(indicatorName: EntityName, inputs: [(path: String, data: Data)], defaults: ImportCommand.Defaults, source: String?, strict: Bool) {
-        self.indicatorName = indicatorName
-        self.inputs = inputs
-        self.defaults = defaults
-        self.source = source
-        self.strict = strict
-    }
-
-    func run(_ writer: StoreWriter) throws {
-        summary = ImportSummary()
-        let (target, created) = try writer.indicator(named: indicatorName)
-        summary.createdIndicator = created
-        for (path, data) in inputs {
-            let fileName = URL(fileURLWithPath: path).lastPathComponent
-            let format = defaults.format == .auto ? ImportFormat.detect(fileName: fileName, prefix: data.prefix(512)) : defaults.format
-            let source = self.source ?? "import:\(fileName)"
-            let validFor = defaults.validFor.seconds
-            do {
-                try ImportParser.parse(
-                    data, format: format, forcedType: defaults.forcedType,
-                    record: { record in
-                        let judgement = Judgement(
-                            observable: record.observable,
-                            disposition: record.disposition ?? defaults.disposition,
-                            source: source,
-                            confidence: record.confidence ?? .high,
-                            severity: record.severity ?? .high,
-                            tlp: record.tlp ?? defaults.tlp,
-                            priority: 95,
-                            reason: record.reason,
-                            validTime: ValidTime(
-                                start: record.validFrom ?? writer.now,
-                                end: record.validUntil ?? writer.now.addingTimeInterval(validFor)
-                            ),
-                            provenance: ["import.file": fileName, "import.line": String(record.line)]
-                        )
-                        switch try writer.record(judgement, in: target.id) {
-                        case .added: summary.added += 1
-                        case .refreshed: summary.refreshed += 1
-                        }
-                        progress.update("\(fileName): line \(record.line), \(summary.added) added, \(summary.refreshed) refreshed")
-                    },
-                    reject: { rejection in
-                        summary.rejected += 1
-                        progress.clear()
-                        Terminal.writeErr("\(path):\(rejection.line): \(rejection.reason)\n")
-                    }
-                )
-            } catch let error as ImportFileError {
-                progress.clear()
-                throw CLIError("\(path): \(error)")
-            }
-        }
-        progress.clear()
-        if strict, summary.rejected > 0 { throw StrictAbort() }
-    }
-}
-
-struct ImportSummary {
-    var added = 0
-    var refreshed = 0
-    var rejected = 0
-    var createdIndicator = false
-}
-
-private struct StrictAbort: Error {}

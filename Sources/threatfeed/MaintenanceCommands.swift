@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThreatFeedCore
+import ThreatFeedService
 import ThreatFeedStore
 
 /// `threatfeed backup FILE`: a consistent copy while the server runs.
@@ -75,13 +76,5 @@ struct PruneCommand: ParsableCommand {
                 : try store.writeNow { try $0.pruneJudgements(endedBefore: cutoff) }
         }
         print("\(dryRun ? "would delete" : "deleted") \(removed) judgements whose valid time ended before \(Timestamps.iso8601Milli(cutoff))")
-    }
-}
-
-/// How long ended judgements are kept: flag > THREATFEED_RETENTION > file (`retention.period`) > 30 days.
-enum Retention {
-    static func period(_ flag: String?, settings: Settings) throws -> TimeSpan {
-        let text = settings.string(.retention, flag: flag) ?? "30d"
-        do { return try TimeSpan(parsing: text) } catch { throw CLIError("invalid retention '\(text)': \(error)") }
     }
 }

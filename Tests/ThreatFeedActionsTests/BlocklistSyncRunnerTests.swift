@@ -54,22 +54,11 @@ final class MemoryBlocklistLedger: BlocklistLedger {
     }
 }
 
-/// A clock whose sleeps return at once and are recorded.
-final class RecordingBlocklistClock: ActionClock {
-    private let slept = Mutex<[Double]>([])
-    var sleeps: [Double] { slept.withLock { $0 } }
-    func now() -> Date { Date() }
-    func sleep(seconds: Double) async throws {
-        try Task.checkCancellation()
-        slept.withLock { $0.append(seconds) }
-    }
-}
-
 /// The sync runner against the fake ESA on a virtual clock: retries, refusals, redone rows.
 @Suite(.serialized) struct BlocklistSyncRunnerTests {
-    static func makeRunner(port: Int) -> (MemoryBlocklistLedger, BlocklistSyncRunner, RecordingBlocklistClock) {
+    static func makeRunner(port: Int) -> (MemoryBlocklistLedger, BlocklistSyncRunner, VirtualClock) {
         let ledger = MemoryBlocklistLedger()
-        let clock = RecordingBlocklistClock()
+        let clock = VirtualClock(TestClock(Date()))
         var configuration = BlocklistConfiguration(
             baseURL: "http://127.0.0.1:\(port)", prefix: AsyncOSSession.esaPrefix,
             credentials: AsyncOSCredentials(username: FakeESA.username, passphrase: FakeESA.passphrase), indicator: "senders",
@@ -86,7 +75,7 @@ final class RecordingBlocklistClock: ActionClock {
         return (ledger, runner, clock)
     }
 
-    static func withRunner(_ body: @Sendable @escaping (FakeESA, MemoryBlocklistLedger, BlocklistSyncRunner, RecordingBlocklistClock) async throws -> Void) async throws {
+    static func withRunner(_ body: @Sendable @escaping (FakeESA, MemoryBlocklistLedger, BlocklistSyncRunner, VirtualClock) async throws -> Void) async throws {
         let esa = FakeESA()
         let port = try freeLoopbackPort()
         let (ledger, runner, clock) = makeRunner(port: port)

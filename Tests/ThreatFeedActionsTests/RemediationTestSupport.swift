@@ -7,23 +7,6 @@ import ThreatFeedCore
 import ThreatFeedStore
 import ThreatFeedTesting
 
-/// An `ActionClock` on a `TestClock`: sleeping advances the clock at once and is recorded.
-final class VirtualActionClock: ActionClock {
-    let clock: TestClock
-    private let slept = Mutex<[Double]>([])
-
-    init(_ clock: TestClock) { self.clock = clock }
-
-    func now() -> Date { clock.now }
-
-    func sleep(seconds: Double) async throws {
-        try Task.checkCancellation()
-        slept.withLock { $0.append(seconds) }
-        if seconds > 0 { clock.advance(by: seconds) }
-        await Task.yield()
-    }
-}
-
 /// A temporary store, a fake SMA on loopback and a runner between them, on a virtual clock.
 struct RemediationHarness: Sendable {
     let clock: TestClock
@@ -66,7 +49,7 @@ struct RemediationHarness: Sendable {
         RemediationRunner(
             configuration: configuration, ledger: store,
             client: configuration.dryRun ? nil : SMARemediationClient(session: session(configuration)),
-            clock: VirtualActionClock(clock), logger: Logger(label: "test.remediation")
+            clock: VirtualClock(clock), logger: Logger(label: "test.remediation")
         )
     }
 

@@ -14,7 +14,7 @@ import ThreatFeedTesting
 
     struct Harness {
         let fake: FakeETD
-        let clock: VirtualETDClock
+        let clock: VirtualClock
         let client: ETDClient
         let port: Int
     }
@@ -23,7 +23,7 @@ import ThreatFeedTesting
         messages: Int = 30, pageSize: Int = 10, credentials: ETDCredentials? = nil, timeout: Double = 10,
         _ body: @Sendable @escaping (Harness) async throws -> T
     ) async throws -> T {
-        let clock = VirtualETDClock(TestClock())
+        let clock = VirtualClock(TestClock())
         let data = FakeETDDataSet.generate(count: messages, days: 1, end: clock.now().addingTimeInterval(-600))
         let fake = FakeETD(messages: data, maxPageSize: pageSize, now: { clock.now() })
         let port = try freeLoopbackPort()

@@ -18,7 +18,7 @@ import ThreatFeedTesting
     final class Fixture: Sendable {
         let directory: TemporaryDirectory
         let testClock: TestClock
-        let clock: VirtualETDClock
+        let clock: VirtualClock
         let store: Store
         let feed: Feed
         let fake: FakeETD
@@ -29,7 +29,7 @@ import ThreatFeedTesting
         init(convictions: Int = 300, days: Double = 3, neutral: Int = 20, clearingEvery: Double = 1, timeout: Double = 10) throws {
             let directory = try TemporaryDirectory()
             let testClock = TestClock()
-            let clock = VirtualETDClock(testClock)
+            let clock = VirtualClock(testClock)
             let store = try Store(path: directory.file("etd.sqlite"), clock: testClock.function)
             feed = try store.writeNow { writer in
                 let (indicator, _) = try writer.indicator(named: ETDRule.defaultIndicator)

@@ -33,7 +33,7 @@ import ThreatFeedTesting
     }
 
     @Test func limiterSpacesRequestsOnAVirtualClock() async throws {
-        let clock = VirtualETDClock(TestClock())
+        let clock = VirtualClock(TestClock())
         let limiter = ETDRateLimiter(rate: 2, burst: 4, clock: clock)
         for _ in 0..<10 { try await limiter.acquire() }
         // The first four pass at once; each further one waits half a second of virtual time.

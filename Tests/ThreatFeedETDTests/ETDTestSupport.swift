@@ -4,26 +4,6 @@ import ThreatFeedCore
 import ThreatFeedETD
 import ThreatFeedTesting
 
-/// An `ETDClock` on a `TestClock`: sleeping advances the clock at once and is recorded, so hours
-/// of back-off and poll intervals take no real time and tests can assert what was waited.
-final class VirtualETDClock: ETDClock {
-    let clock: TestClock
-    private let slept = Mutex<[Double]>([])
-
-    init(_ clock: TestClock) { self.clock = clock }
-
-    func now() -> Date { clock.now }
-
-    func sleep(seconds: Double) async throws {
-        try Task.checkCancellation()
-        slept.withLock { $0.append(seconds) }
-        if seconds > 0 { clock.advance(by: seconds) }
-        await Task.yield()
-    }
-
-    var sleeps: [Double] { slept.withLock { $0 } }
-}
-
 enum ETDFixtures {
     static func data(_ name: String) throws -> Data {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")

@@ -13,7 +13,7 @@ import ThreatFeedTesting
         return configuration
     }
 
-    func sender(port: Int, clock: RecordingClock, attempts: Int = 4) -> NotificationSender {
+    func sender(port: Int, clock: VirtualClock, attempts: Int = 4) -> NotificationSender {
         NotificationSender(
             transport: SMTPClient(configuration: configuration(port: port).clientConfiguration),
             retry: NotificationRetryPolicy(maxAttempts: attempts, initialDelay: 2, maxDelay: 60), clock: clock)
@@ -24,36 +24,36 @@ import ThreatFeedTesting
     @Test func transientFailuresAreRetriedWithBackoffUntilDelivered() async throws {
         let server = try FakeSMTPServer(["--fail-rcpt", "2:451"])
         defer { server.stop() }
-        let clock = RecordingClock()
+        let clock = VirtualClock()
         let delivery = try await sender(port: server.port, clock: clock).send(envelope)
         #expect(delivery.attempts == 3)
         #expect(try server.stats().rcpt == 3)
         #expect(try server.stats().messages == 1)
         // Equal jitter: attempt n waits between half and all of 2·2^(n-1) seconds.
-        #expect(clock.delays.count == 2)
-        #expect((1...2).contains(clock.delays[0]) && (2...4).contains(clock.delays[1]), "\(clock.delays)")
+        #expect(clock.sleeps.count == 2)
+        #expect((1...2).contains(clock.sleeps[0]) && (2...4).contains(clock.sleeps[1]), "\(clock.sleeps)")
     }
 
     @Test func permanentFailuresAreNotRetried() async throws {
         let server = try FakeSMTPServer(["--fail-data", "5:554"])
         defer { server.stop() }
-        let clock = RecordingClock()
+        let clock = VirtualClock()
         let error = await #expect(throws: NotificationSendError.self) { try await sender(port: server.port, clock: clock).send(envelope) }
         guard case .permanent(let smtp, let attempts) = error else { Issue.record("\(String(describing: error))"); return }
         #expect(attempts == 1)
         #expect(smtp.stage == .messageBody)
         #expect(try server.stats().data == 1)
-        #expect(clock.delays.isEmpty)
+        #expect(clock.sleeps.isEmpty)
     }
 
     @Test func givesUpAfterTheLastAttempt() async throws {
         let port = try freeLoopbackPort()
-        let clock = RecordingClock()
+        let clock = VirtualClock()
         let error = await #expect(throws: NotificationSendError.self) { try await sender(port: port, clock: clock, attempts: 3).send(envelope) }
         guard case .gaveUp(let last, let attempts) = error else { Issue.record("\(String(describing: error))"); return }
         #expect(attempts == 3)
         #expect(last.stage == .connect)
-        #expect(clock.delays.count == 2)
+        #expect(clock.sleeps.count == 2)
     }
 
     @Test func oneMessageListsExactlyTheMatchingConvictions() async throws {
@@ -61,7 +61,7 @@ import ThreatFeedTesting
         defer { server.stop() }
         var settings = configuration(port: server.port)
         settings.filter = NotificationFilter(verdicts: ["phishing", "malicious"])
-        let notifier = try ConvictionNotifier(configuration: settings, clock: RecordingClock())
+        let notifier = try ConvictionNotifier(configuration: settings, clock: VirtualClock())
         let outcome = try await notifier.notify([Samples.bec, Samples.malicious, Samples.hostile], now: Samples.time)
         #expect(outcome.notifiedMessageIDs == ["etd-0001", "etd-0003"])
         let messages = try server.messages()

@@ -19,17 +19,7 @@ import Glibc
     }
 
     static func policyDirectory(_ dir: TemporaryDirectory) throws -> (String, SafetyPolicy) {
-        try FileManager.default.createDirectory(atPath: dir.file("policy"), withIntermediateDirectories: true)
-        _ = try dir.write("policy/freemail-domains.txt", "# test list\ngmail.com\n")
-        _ = try dir.write("policy/shared-hosting-domains.txt", "bit.ly\n")
-        _ = try dir.write("policy/allowlist.txt", "# nothing\n")
-        let policy = SafetyPolicy(
-            ownDomains: try PolicyListParser.domains(from: FakeETDDataSet.ownDomain, file: "own"),
-            gatewayRanges: try PolicyListParser.ranges(from: FakeETDDataSet.gatewayIP, file: "gateway"),
-            freemailDomains: try PolicyListParser.domains(from: "gmail.com", file: "freemail"),
-            sharedHostingDomains: try PolicyListParser.domains(from: "bit.ly", file: "shared")
-        )
-        return (dir.file("policy"), policy)
+        try FakeETDPolicy.write(in: dir)
     }
 
     static func liveObservables(_ database: String, indicator name: String = "etd-convictions") throws -> [Observable] {

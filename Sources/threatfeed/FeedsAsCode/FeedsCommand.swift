@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ThreatFeedService
 import ThreatFeedStore
 
 /// `threatfeed feeds apply [--dir feeds] [--dry-run]`: feeds as code.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ThreatFeedService
 
 /// `threatfeed config check [FILE]`: validates the configuration and prints what is in effect.
 struct ConfigCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import ThreatFeedActions
+import ThreatFeedCore
 import ThreatFeedETD
 
 /// The ETD poller inside `serve`: one cycle, then the poll interval, until the server stops.
@@ -9,7 +10,7 @@ import ThreatFeedETD
 struct ETDPollService: Service {
     let poller: ETDPoller
     let interval: Double
-    let clock: any ETDClock
+    let clock: any WallClock
     let logger: Logger
     /// Pulled after every cycle, so remediation acts on new convictions at once.
     var afterCycle: RemediationTrigger?

@@ -7,20 +7,20 @@ import Yams
 ///
 /// Read with Yams directly rather than through swift-configuration's YAML provider: that one cannot say
 /// which keys it did not recognise, nor on which line a bad value sits — the two things an operator needs.
-struct ConfigFile: Sendable {
-    struct Entry: Sendable {
-        let value: String
-        let line: Int
+public struct ConfigFile: Sendable {
+    public struct Entry: Sendable {
+        public let value: String
+        public let line: Int
     }
 
-    let path: String
-    let entries: [String: Entry]
+    public let path: String
+    public let entries: [String: Entry]
 
-    struct Problem: Error, CustomStringConvertible {
-        let description: String
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    init(path: String) throws(Problem) {
+    public init(path: String) throws(Problem) {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(description: "cannot read the configuration file \(path)")

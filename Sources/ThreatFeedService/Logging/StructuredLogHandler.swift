@@ -4,22 +4,28 @@ import ThreatFeedCore
 
 /// One line per event on stderr, as `logfmt` (`time=… level=info msg="request" route=… status=200`) or as a
 /// JSON object, for log shippers. Chosen with `--log-format` / `THREATFEED_LOG_FORMAT`.
-struct StructuredLogHandler: LogHandler {
-    enum Format: String, CaseIterable {
+public struct StructuredLogHandler: LogHandler {
+    public enum Format: String, CaseIterable, Sendable {
         case text, logfmt, json
     }
 
     let label: String
     let format: Format
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    public init(label: String, format: Format, logLevel: Logger.Level) {
+        self.label = label
+        self.format = format
+        self.logLevel = logLevel
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    public func log(event: LogEvent) {
         var fields: [(String, String)] = [
             ("time", Self.timestamp()), ("level", event.level.rawValue), ("msg", event.message.description), ("logger", label),
         ]

@@ -6,48 +6,48 @@ import ThreatFeedCore
 
 /// The `blocklist.*` settings turned into a sync configuration; an error naming the key when one
 /// is missing or wrong.
-enum BlocklistOptions {
-    static func isEnabled(_ settings: Settings) -> Bool { Settings.isTrue(settings.string(.blocklistEnabled)) }
+public enum BlocklistOptions {
+    public static func isEnabled(_ settings: Settings) -> Bool { Settings.isTrue(settings.string(.blocklistEnabled)) }
 
-    static func configuration(_ settings: Settings, dryRunFlag: Bool = false) throws -> BlocklistConfiguration {
+    public static func configuration(_ settings: Settings, dryRunFlag: Bool = false) throws -> BlocklistConfiguration {
         func named(_ key: SettingKey) -> String { settings.named(key) }
         func required(_ key: SettingKey) throws -> String {
             guard let value = settings.string(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
-                throw CLIError("\(named(key)) must be set for the blocklist sync")
+                throw ConfigurationError("\(named(key)) must be set for the blocklist sync")
             }
             return value
         }
         func integer(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int {
             let text = try required(key)
             guard let value = Int(text), range.contains(value) else {
-                throw CLIError("\(named(key)) '\(text)' is not a whole number in \(range.lowerBound)–\(range.upperBound)")
+                throw ConfigurationError("\(named(key)) '\(text)' is not a whole number in \(range.lowerBound)–\(range.upperBound)")
             }
             return value
         }
         let url = try required(.blocklistURL)
-        guard let parsed = PublicURL(parsing: url) else { throw CLIError("\(named(.blocklistURL)) '\(url)' is not http(s)://host[:port]") }
+        guard let parsed = PublicURL(parsing: url) else { throw ConfigurationError("\(named(.blocklistURL)) '\(url)' is not http(s)://host[:port]") }
         let prefix: String
         switch try required(.blocklistAppliance).lowercased() {
         case "esa": prefix = AsyncOSSession.esaPrefix
         case "sma": prefix = AsyncOSSession.smaPrefix
-        case let other: throw CLIError("\(named(.blocklistAppliance)) '\(other)' is not esa or sma")
+        case let other: throw ConfigurationError("\(named(.blocklistAppliance)) '\(other)' is not esa or sma")
         }
         let credentials = AsyncOSCredentials(username: try required(.blocklistUsername), passphrase: try required(.blocklistPassword))
-        let recipients = ETDOptions.list(try required(.blocklistRecipients))
+        let recipients = Settings.list(try required(.blocklistRecipients))
         for address in recipients where !address.contains("@") {
-            throw CLIError("\(named(.blocklistRecipients)) '\(address)' is not an e-mail address")
+            throw ConfigurationError("\(named(.blocklistRecipients)) '\(address)' is not an e-mail address")
         }
         var configuration = BlocklistConfiguration(
             baseURL: parsed.base, prefix: prefix, credentials: credentials, indicator: try required(.blocklistIndicator), recipients: recipients
         )
         let listName = try required(.blocklistList).lowercased()
-        guard let list = BlocklistKind(rawValue: listName) else { throw CLIError("\(named(.blocklistList)) '\(listName)' is not blocklist or safelist") }
+        guard let list = BlocklistKind(rawValue: listName) else { throw ConfigurationError("\(named(.blocklistList)) '\(listName)' is not blocklist or safelist") }
         configuration.list = list
         configuration.maxPerRun = try integer(.blocklistMaxPerRun, in: 1...100_000)
         configuration.maxEntries = try integer(.blocklistMaxEntries, in: 1...500)
         let interval = try required(.blocklistInterval)
-        do { configuration.interval = try TimeSpan(parsing: interval) } catch { throw CLIError("\(named(.blocklistInterval)) '\(interval)': \(error)") }
-        guard configuration.interval.seconds >= 1 else { throw CLIError("\(named(.blocklistInterval)) must be at least 1s") }
+        do { configuration.interval = try TimeSpan(parsing: interval) } catch { throw ConfigurationError("\(named(.blocklistInterval)) '\(interval)': \(error)") }
+        guard configuration.interval.seconds >= 1 else { throw ConfigurationError("\(named(.blocklistInterval)) must be at least 1s") }
         configuration.dryRun = dryRunFlag || Settings.isTrue(settings.string(.blocklistDryRun))
         configuration.caFile = settings.string(.blocklistCAFile)
         // Undocumented test hook: the first retry wait in seconds (default 1).
@@ -58,7 +58,7 @@ enum BlocklistOptions {
     }
 
     /// A runner with its own HTTP client when a CA file is set (returned for the caller to shut down).
-    static func runner(
+    public static func runner(
         _ configuration: BlocklistConfiguration, store: any BlocklistLedger, logger: Logger
     ) throws -> (runner: BlocklistSyncRunner, ownedClient: HTTPClient?) {
         guard !configuration.dryRun else {
@@ -67,7 +67,7 @@ enum BlocklistOptions {
         var owned: HTTPClient?
         if let caFile = configuration.caFile {
             do { owned = try OutboundHTTPClient.make(caFile: caFile) } catch {
-                throw CLIError(error.description.replacingOccurrences(of: "remediation.ca_file", with: "blocklist.ca_file"))
+                throw ConfigurationError(error.description.replacingOccurrences(of: "remediation.ca_file", with: "blocklist.ca_file"))
             }
         }
         let session = AsyncOSSession(

@@ -2,18 +2,18 @@ import Foundation
 
 /// Every setting ThreatFeed reads, with its name in the configuration file and in the environment.
 /// Precedence: command-line flag > environment > configuration file > default.
-struct SettingKey: Hashable, Sendable {
-    enum Kind: Sendable {
+public struct SettingKey: Hashable, Sendable {
+    public enum Kind: Sendable {
         case text, port, bool, duration, url, logLevel, logFormat, namespace, path, size, count
     }
 
     /// Dotted path in the YAML file, e.g. `server.port`.
-    let key: String
-    let environment: String
-    let kind: Kind
-    let defaultValue: String?
+    public let key: String
+    public let environment: String
+    public let kind: Kind
+    public let defaultValue: String?
     /// Printed masked by `config check`; never logged.
-    let secret: Bool
+    public let secret: Bool
 
     init(_ key: String, _ environment: String, _ kind: Kind, default defaultValue: String? = nil, secret: Bool = false) {
         self.key = key
@@ -22,7 +22,10 @@ struct SettingKey: Hashable, Sendable {
         self.defaultValue = defaultValue
         self.secret = secret
     }
+}
 
+// Every key, public: the CLI prints and resolves them.
+public extension SettingKey {
     static let host = SettingKey("server.host", "THREATFEED_HOST", .text, default: "127.0.0.1")
     static let port = SettingKey("server.port", "THREATFEED_PORT", .port, default: "8080")
     static let publicURL = SettingKey("server.public_url", "THREATFEED_PUBLIC_URL", .url)

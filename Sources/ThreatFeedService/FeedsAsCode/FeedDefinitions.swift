@@ -28,7 +28,7 @@ import Yams
 ///   notifications: {enabled: true, to: [soc@example.com], verdicts: [phishing]}
 ///   blocklist: {enabled: true, indicator: etd-phishing, list: blocklist, recipients: [ap@example.com]}
 /// ```
-struct FeedDefinitions: Sendable {
+public struct FeedDefinitions: Sendable {
     struct IndicatorDefinition: Sendable {
         var name: EntityName
         var title: String?
@@ -59,11 +59,11 @@ struct FeedDefinitions: Sendable {
             guard let target = indicator.etd else { continue }
             for verdict in target.verdicts {
                 if let first = claimedAt[verdict] {
-                    throw CLIError("\(target.origin): ETD verdict '\(verdict)' already publishes into another indicator at \(first)")
+                    throw ConfigurationError("\(target.origin): ETD verdict '\(verdict)' already publishes into another indicator at \(first)")
                 }
                 claimedAt[verdict] = target.origin
                 guard verdicts.contains(verdict) else {
-                    throw CLIError(
+                    throw ConfigurationError(
                         "\(target.origin): ETD verdict '\(verdict)' would publish here, but etd.verdicts (\(verdicts.joined(separator: ","))) does not act on it; add it there"
                     )
                 }
@@ -90,9 +90,9 @@ struct FeedDefinitions: Sendable {
 
     var indicators: [IndicatorDefinition] = []
     var feeds: [FeedDefinition] = []
-    var files: [String] = []
+    public var files: [String] = []
     /// Action settings from `actions:` sections, keyed like the configuration file (`blocklist.indicator`).
-    var actionSettings: [String: Settings.FeedSetting] = [:]
+    public var actionSettings: [String: Settings.FeedSetting] = [:]
 
     /// The action settings a feeds file may hold: what to act on, never where to connect or with which secret —
     /// definition files live in version control and are read by more people than the configuration file.
@@ -109,9 +109,9 @@ struct FeedDefinitions: Sendable {
     ]
 
     /// Every `*.yaml` file of `directory`, in name order. Any problem is an error naming file and line.
-    static func load(directory: String) throws -> FeedDefinitions {
+    public static func load(directory: String) throws -> FeedDefinitions {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-            throw CLIError("cannot read the feed definitions directory \(directory)")
+            throw ConfigurationError("cannot read the feed definitions directory \(directory)")
         }
         var definitions = FeedDefinitions()
         for name in names.filter({ $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }).sorted() {
@@ -120,7 +120,7 @@ struct FeedDefinitions: Sendable {
         for (kind, all) in [("indicator", definitions.indicators.map { ($0.name.value, $0.origin) }), ("feed", definitions.feeds.map { ($0.name.value, $0.origin) })] {
             var seen: [String: String] = [:]
             for (name, origin) in all {
-                if let first = seen[name] { throw CLIError("\(origin): \(kind) '\(name)' is already defined at \(first)") }
+                if let first = seen[name] { throw ConfigurationError("\(origin): \(kind) '\(name)' is already defined at \(first)") }
                 seen[name] = origin
             }
         }
@@ -129,27 +129,27 @@ struct FeedDefinitions: Sendable {
 
     private mutating func read(file: String) throws {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw CLIError("cannot read \(file)")
+            throw ConfigurationError("cannot read \(file)")
         }
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch { throw CLIError("\(file): not valid YAML: \(error)") }
+        do { root = try Yams.compose(yaml: text) } catch { throw ConfigurationError("\(file): not valid YAML: \(error)") }
         files.append(file)
         guard let root else { return }
-        guard case .mapping(let top) = root else { throw CLIError("\(file):1: expected 'indicators:' and/or 'feeds:' at the top") }
+        guard case .mapping(let top) = root else { throw ConfigurationError("\(file):1: expected 'indicators:' and/or 'feeds:' at the top") }
         for (key, value) in top {
             let place = "\(file):\(key.mark?.line ?? 0)"
             if key.string == "actions" {
                 try readActions(value, file: file, place: place)
                 continue
             }
-            guard case .sequence(let items) = value else { throw CLIError("\(place): '\(key.string ?? "?")' must be a list") }
+            guard case .sequence(let items) = value else { throw ConfigurationError("\(place): '\(key.string ?? "?")' must be a list") }
             switch key.string {
             case "indicators":
                 for item in items { indicators.append(try Self.indicator(item, file: file)) }
             case "feeds":
                 for item in items { feeds.append(try Self.feed(item, file: file)) }
             default:
-                throw CLIError("\(place): unknown key '\(key.string ?? "?")'; expected indicators, feeds or actions")
+                throw ConfigurationError("\(place): unknown key '\(key.string ?? "?")'; expected indicators, feeds or actions")
             }
         }
     }
@@ -159,37 +159,37 @@ struct FeedDefinitions: Sendable {
     private mutating func readActions(_ node: Node, file: String, place: String) throws {
         let sections = Set(Self.actionKeys.map { String($0.key.split(separator: ".")[0]) })
         guard case .mapping(let mapping) = node else {
-            throw CLIError("\(place): 'actions' must map \(sections.sorted().joined(separator: ", ")) to their settings")
+            throw ConfigurationError("\(place): 'actions' must map \(sections.sorted().joined(separator: ", ")) to their settings")
         }
         for (sectionNode, sectionValue) in mapping {
             let sectionPlace = "\(file):\(sectionNode.mark?.line ?? 0)"
             guard let section = sectionNode.string, sections.contains(section) else {
-                throw CLIError("\(sectionPlace): unknown action '\(sectionNode.string ?? "?")'; known: \(sections.sorted().joined(separator: ", "))")
+                throw ConfigurationError("\(sectionPlace): unknown action '\(sectionNode.string ?? "?")'; known: \(sections.sorted().joined(separator: ", "))")
             }
-            guard case .mapping(let fields) = sectionValue else { throw CLIError("\(sectionPlace): '\(section)' must be a mapping of settings") }
+            guard case .mapping(let fields) = sectionValue else { throw ConfigurationError("\(sectionPlace): '\(section)' must be a mapping of settings") }
             for (fieldNode, value) in fields {
                 let at = "\(file):\(fieldNode.mark?.line ?? 0)"
                 let name = "\(section).\(fieldNode.string ?? "?")"
                 guard let key = Self.actionKeys.first(where: { $0.key == name }) else {
                     let known = Self.actionKeys.filter { $0.key.hasPrefix(section + ".") }.map { String($0.key.dropFirst(section.count + 1)) }
                     let elsewhere = SettingKey.named(name) != nil ? " (connections, credentials and timing stay in the configuration file)" : ""
-                    throw CLIError("\(at): '\(name)' cannot be set in a feeds file\(elsewhere); here: \(known.joined(separator: ", "))")
+                    throw ConfigurationError("\(at): '\(name)' cannot be set in a feeds file\(elsewhere); here: \(known.joined(separator: ", "))")
                 }
                 let text: String
                 switch value {
                 case .scalar(let scalar): text = scalar.string
                 case .sequence(let items):
-                    guard Self.actionListKeys.contains(key) else { throw CLIError("\(at): '\(name)' takes one value, not a list") }
+                    guard Self.actionListKeys.contains(key) else { throw ConfigurationError("\(at): '\(name)' takes one value, not a list") }
                     text = try items.map { item in
                         guard let entry = item.string?.trimmingCharacters(in: .whitespaces), !entry.isEmpty, !entry.contains(",") else {
-                            throw CLIError("\(at): '\(name)' holds an empty, nested or comma-holding entry")
+                            throw ConfigurationError("\(at): '\(name)' holds an empty, nested or comma-holding entry")
                         }
                         return entry
                     }.joined(separator: ",")
-                default: throw CLIError("\(at): '\(name)' must be a value or a list of values")
+                default: throw ConfigurationError("\(at): '\(name)' must be a value or a list of values")
                 }
-                if let problem = Settings.problem(with: text, for: key) { throw CLIError("\(at): \(name): \(problem)") }
-                if let first = actionSettings[name] { throw CLIError("\(at): '\(name)' is already set at \(first.origin)") }
+                if let problem = Settings.problem(with: text, for: key) { throw ConfigurationError("\(at): \(name): \(problem)") }
+                if let first = actionSettings[name] { throw ConfigurationError("\(at): '\(name)' is already set at \(first.origin)") }
                 actionSettings[name] = Settings.FeedSetting(value: text, origin: at)
             }
         }
@@ -198,12 +198,12 @@ struct FeedDefinitions: Sendable {
     /// The scalar fields of one list item, each with its line; unknown fields are errors.
     private static func fields(_ node: Node, file: String, allowed: Set<String>) throws -> [String: (value: Node, place: String)] {
         let place = "\(file):\(node.mark?.line ?? 0)"
-        guard case .mapping(let mapping) = node else { throw CLIError("\(place): expected a mapping with name: …") }
+        guard case .mapping(let mapping) = node else { throw ConfigurationError("\(place): expected a mapping with name: …") }
         var result: [String: (Node, String)] = [:]
         for (key, value) in mapping {
             let at = "\(file):\(key.mark?.line ?? 0)"
             guard let name = key.string, allowed.contains(name) else {
-                throw CLIError("\(at): unknown field '\(key.string ?? "?")'; known: \(allowed.sorted().joined(separator: ", "))")
+                throw ConfigurationError("\(at): unknown field '\(key.string ?? "?")'; known: \(allowed.sorted().joined(separator: ", "))")
             }
             result[name] = (value, at)
         }
@@ -212,13 +212,13 @@ struct FeedDefinitions: Sendable {
 
     private static func text(_ field: (value: Node, place: String)?, _ name: String) throws -> String? {
         guard let field else { return nil }
-        guard case .scalar(let scalar) = field.value else { throw CLIError("\(field.place): '\(name)' must be a single value") }
+        guard case .scalar(let scalar) = field.value else { throw ConfigurationError("\(field.place): '\(name)' must be a single value") }
         return scalar.string
     }
 
     private static func entityName(_ text: String?, _ field: (value: Node, place: String)?, _ name: String, required place: String) throws -> EntityName {
-        guard let text else { throw CLIError("\(place): '\(name)' is required") }
-        do { return try EntityName(text) } catch { throw CLIError("\(field?.place ?? place): \(name) '\(text)': \(error)") }
+        guard let text else { throw ConfigurationError("\(place): '\(name)' is required") }
+        do { return try EntityName(text) } catch { throw ConfigurationError("\(field?.place ?? place): \(name) '\(text)': \(error)") }
     }
 
     private static func indicator(_ node: Node, file: String) throws -> IndicatorDefinition {
@@ -237,33 +237,33 @@ struct FeedDefinitions: Sendable {
         func list(_ name: String) throws -> [String]? {
             guard let field = f[name] else { return nil }
             guard case .sequence(let items) = field.value, !items.isEmpty else {
-                throw CLIError("\(field.place): '\(name)' must be a non-empty list, e.g. [phishing, bec]")
+                throw ConfigurationError("\(field.place): '\(name)' must be a non-empty list, e.g. [phishing, bec]")
             }
             return try items.map { item in
                 guard let value = item.string?.trimmingCharacters(in: .whitespaces).lowercased(), !value.isEmpty else {
-                    throw CLIError("\(field.place): '\(name)' holds an empty or nested entry")
+                    throw ConfigurationError("\(field.place): '\(name)' holds an empty or nested entry")
                 }
                 return value
             }
         }
         func kind(_ name: String, at place: String) throws -> ETDObservableKind {
             guard let kind = kindNames[name] else {
-                throw CLIError("\(place): unknown observable kind '\(name)'; known: \(kindNames.keys.sorted().joined(separator: ", "))")
+                throw ConfigurationError("\(place): unknown observable kind '\(name)'; known: \(kindNames.keys.sorted().joined(separator: ", "))")
             }
             return kind
         }
-        guard let verdicts = try list("verdicts") else { throw CLIError("\(place): 'verdicts' is required under etd") }
+        guard let verdicts = try list("verdicts") else { throw ConfigurationError("\(place): 'verdicts' is required under etd") }
         let kinds = try list("observables").map { names in Set(try names.map { try kind($0, at: f["observables"]!.place) }) }
         var validFor: [ETDObservableKind: TimeSpan] = [:]
         if let field = f["valid_for"] {
             guard case .mapping(let mapping) = field.value else {
-                throw CLIError("\(field.place): 'valid_for' must map kinds to durations, e.g. {url: 14d}")
+                throw ConfigurationError("\(field.place): 'valid_for' must map kinds to durations, e.g. {url: 14d}")
             }
             for (key, value) in mapping {
                 let at = "\(file):\(key.mark?.line ?? 0)"
                 let observableKind = try kind(key.string ?? "?", at: at)
-                guard let text = value.string else { throw CLIError("\(at): valid_for of '\(key.string ?? "?")' must be a duration") }
-                do { validFor[observableKind] = try TimeSpan(parsing: text) } catch { throw CLIError("\(at): valid_for: \(error)") }
+                guard let text = value.string else { throw ConfigurationError("\(at): valid_for of '\(key.string ?? "?")' must be a duration") }
+                do { validFor[observableKind] = try TimeSpan(parsing: text) } catch { throw ConfigurationError("\(at): valid_for: \(error)") }
             }
         }
         return ETDTarget(verdicts: verdicts, kinds: kinds, validFor: validFor, origin: place)
@@ -276,23 +276,23 @@ struct FeedDefinitions: Sendable {
         let indicator = try entityName(try text(f["indicator"], "indicator"), f["indicator"], "indicator", required: place)
         var output = FeedOutput.observables
         if let value = try text(f["output"], "output") {
-            guard let parsed = FeedOutput(rawValue: value) else { throw CLIError("\(f["output"]!.place): output '\(value)': use observables or judgements") }
+            guard let parsed = FeedOutput(rawValue: value) else { throw ConfigurationError("\(f["output"]!.place): output '\(value)': use observables or judgements") }
             output = parsed
         }
         var lifetime: TimeSpan?
         if let value = try text(f["lifetime"], "lifetime") {
-            do { lifetime = try TimeSpan(parsing: value) } catch { throw CLIError("\(f["lifetime"]!.place): lifetime '\(value)': \(error)") }
+            do { lifetime = try TimeSpan(parsing: value) } catch { throw ConfigurationError("\(f["lifetime"]!.place): lifetime '\(value)': \(error)") }
         }
         let collection = try text(f["collection"], "collection")
         if let collection { _ = try entityName(collection, f["collection"], "collection", required: place) }
         var maxPartSize: Int?
         if let value = try text(f["max_part_size"], "max_part_size") {
-            guard let size = Int(value), size >= 1 else { throw CLIError("\(f["max_part_size"]!.place): max_part_size '\(value)': give a whole number of at least 1") }
+            guard let size = Int(value), size >= 1 else { throw ConfigurationError("\(f["max_part_size"]!.place): max_part_size '\(value)': give a whole number of at least 1") }
             maxPartSize = size
         }
         var users: [EntityName] = []
         if let field = f["users"] {
-            guard case .sequence(let items) = field.value else { throw CLIError("\(field.place): 'users' must be a list, e.g. [esa-gateway]") }
+            guard case .sequence(let items) = field.value else { throw ConfigurationError("\(field.place): 'users' must be a list, e.g. [esa-gateway]") }
             users = try items.map { item in try entityName(item.string, field, "user", required: field.place) }
         }
         return FeedDefinition(

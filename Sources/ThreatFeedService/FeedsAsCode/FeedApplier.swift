@@ -4,14 +4,14 @@ import ThreatFeedStore
 
 /// Makes the database match the feed definitions, saying what it changes. Idempotent: a second apply
 /// changes nothing. Never regenerates a secret. Feeds the files do not mention are reported, not deleted.
-enum FeedApplier {
-    struct Report: Sendable {
-        var changes: [String] = []
-        var unchanged: [String] = []
-        var notInFiles: [String] = []
+public enum FeedApplier {
+    public struct Report: Sendable {
+        public var changes: [String] = []
+        public var unchanged: [String] = []
+        public var notInFiles: [String] = []
     }
 
-    static func apply(_ definitions: FeedDefinitions, with writer: StoreWriter) throws -> Report {
+    public static func apply(_ definitions: FeedDefinitions, with writer: StoreWriter) throws -> Report {
         var report = Report()
         let reader = writer.reader
         var indicatorIDs: [String: String] = [:]
@@ -41,12 +41,12 @@ enum FeedApplier {
             } else if let existing = try reader.indicator(named: definition.indicator) {
                 indicatorID = existing.id
             } else {
-                throw CLIError("\(definition.origin): feed \(definition.name) uses indicator '\(definition.indicator)', which no file defines and the database does not hold")
+                throw ConfigurationError("\(definition.origin): feed \(definition.name) uses indicator '\(definition.indicator)', which no file defines and the database does not hold")
             }
             var users: [User] = []
             for name in definition.users {
                 guard let user = try reader.user(named: name) else {
-                    throw CLIError("\(definition.origin): feed \(definition.name) grants user '\(name)', who does not exist: threatfeed user add \(name)")
+                    throw ConfigurationError("\(definition.origin): feed \(definition.name) grants user '\(name)', who does not exist: threatfeed user add \(name)")
                 }
                 users.append(user)
             }

@@ -11,17 +11,17 @@ enum NotificationOptions {
         guard Settings.isTrue(settings.string(.notificationsEnabled)) else { return nil }
         func required(_ key: SettingKey) throws -> String {
             guard let value = settings.string(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
-                throw CLIError("\(settings.named(key)) must be set when notifications.enabled is true")
+                throw ConfigurationError("\(settings.named(key)) must be set when notifications.enabled is true")
             }
             return value
         }
         var configuration = NotificationConfiguration(
             smtpHost: try required(.notificationsSMTPHost), from: try required(.notificationsFrom),
-            to: ETDOptions.list(try required(.notificationsTo))
+            to: Settings.list(try required(.notificationsTo))
         )
         let tls = settings.string(.notificationsTLS) ?? "required"
         guard let mode = SMTPTLSMode(rawValue: tls) else {
-            throw CLIError("\(settings.named(.notificationsTLS)) '\(tls)' is not one of implicit, required, opportunistic, off")
+            throw ConfigurationError("\(settings.named(.notificationsTLS)) '\(tls)' is not one of implicit, required, opportunistic, off")
         }
         configuration.tlsMode = mode
         // Port 465 is where implicit TLS listens; 587 (the default) expects STARTTLS.
@@ -32,13 +32,13 @@ enum NotificationOptions {
         configuration.password = settings.string(.notificationsPassword)
         // Filters: an empty list matches everything; the lists combine with AND (see NotificationFilter).
         configuration.filter = NotificationFilter(
-            mailboxes: ETDOptions.list(settings.string(.notificationsMailboxes)),
-            verdicts: ETDOptions.list(settings.string(.notificationsVerdicts)),
-            techniques: ETDOptions.commaList(settings.string(.notificationsTechniques) ?? "")
+            mailboxes: Settings.list(settings.string(.notificationsMailboxes)),
+            verdicts: Settings.list(settings.string(.notificationsVerdicts)),
+            techniques: Settings.commaList(settings.string(.notificationsTechniques) ?? "")
         )
         configuration.dryRun = Settings.isTrue(settings.string(.notificationsDryRun))
         do { try configuration.validate() } catch {
-            throw CLIError("\(place(of: error.field, settings)): \(error.reason)")
+            throw ConfigurationError("\(place(of: error.field, settings)): \(error.reason)")
         }
         let interval = (try? TimeSpan(parsing: settings.string(.notificationsInterval) ?? "5m")) ?? TimeSpan(seconds: 300)
         return (configuration, interval)
@@ -75,9 +75,9 @@ extension NotificationOptions {
         let logger = Logger(label: "threatfeed.notifications")
         let notifier: ConvictionNotifier
         do { notifier = try ConvictionNotifier(configuration: configuration, logger: logger) } catch {
-            throw CLIError("\(place(of: error.field, settings)): \(error.reason)")
+            throw ConfigurationError("\(place(of: error.field, settings)): \(error.reason)")
         }
-        let verdicts = ETDOptions.list(settings.string(.etdVerdicts) ?? "bec,scam,phishing,malicious").map { $0.lowercased() }
+        let verdicts = Settings.list(settings.string(.etdVerdicts) ?? "bec,scam,phishing,malicious").map { $0.lowercased() }
         return NotificationService(
             store: store, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger, pollActivity: pollActivity
         )

@@ -6,32 +6,32 @@ import ThreatFeedFormats
 /// Resolved settings: flag > environment > configuration file > feeds files' `actions:` > default, each value
 /// checked. A setting may come from the environment or the configuration file, or from a feeds file, never both:
 /// two truths for what an action acts on would be read by different people.
-struct Settings: Sendable {
-    enum Source: String, Sendable {
+public struct Settings: Sendable {
+    public enum Source: String, Sendable {
         case flag, environment, file, feeds, `default`
     }
 
     /// A value from a feeds file's `actions:` section, with the file and line it came from.
-    struct FeedSetting: Sendable {
-        let value: String
-        let origin: String
+    public struct FeedSetting: Sendable {
+        public let value: String
+        public let origin: String
     }
 
-    let file: ConfigFile?
-    let environment: [String: String]
-    private(set) var feedActions: [String: FeedSetting] = [:]
+    public let file: ConfigFile?
+    public let environment: [String: String]
+    public private(set) var feedActions: [String: FeedSetting] = [:]
 
-    init(file: ConfigFile?, environment: [String: String]) {
+    public init(file: ConfigFile?, environment: [String: String]) {
         self.file = file
         self.environment = environment
     }
 
     /// The file named by `--config` or THREATFEED_CONFIG, if any.
-    static func load(configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+    public static func load(configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
         let path = configPath ?? environment["THREATFEED_CONFIG"]
         var file: ConfigFile?
         if let path {
-            do { file = try ConfigFile(path: path) } catch { throw CLIError(error.description) }
+            do { file = try ConfigFile(path: path) } catch { throw ConfigurationError(error.description) }
         }
         var settings = Settings(file: file, environment: environment)
         try settings.validateFile()
@@ -42,21 +42,21 @@ struct Settings: Sendable {
     }
 
     /// Adds the feeds files' action settings; one the environment or the configuration file also sets is an error.
-    mutating func include(feedActions actions: [String: FeedSetting]) throws {
+    public mutating func include(feedActions actions: [String: FeedSetting]) throws {
         for (name, setting) in actions.sorted(by: { $0.key < $1.key }) {
             guard let key = SettingKey.named(name) else { continue }
             if let value = environment[key.environment], !value.isEmpty {
-                throw CLIError("\(setting.origin): '\(name)' is also set by \(key.environment); set it in one place")
+                throw ConfigurationError("\(setting.origin): '\(name)' is also set by \(key.environment); set it in one place")
             }
             if let file, let entry = file.entries[name] {
-                throw CLIError("\(setting.origin): '\(name)' is also set in \(file.path):\(entry.line); set it in one place")
+                throw ConfigurationError("\(setting.origin): '\(name)' is also set in \(file.path):\(entry.line); set it in one place")
             }
         }
         feedActions = actions
     }
 
     /// The value and where it came from; nil when unset everywhere and without a default.
-    func resolve(_ key: SettingKey, flag: String? = nil) -> (value: String, source: Source)? {
+    public func resolve(_ key: SettingKey, flag: String? = nil) -> (value: String, source: Source)? {
         if let flag { return (flag, .flag) }
         if let value = environment[key.environment], !value.isEmpty { return (value, .environment) }
         if let entry = file?.entries[key.key] { return (entry.value, .file) }
@@ -64,31 +64,31 @@ struct Settings: Sendable {
         return key.defaultValue.map { ($0, .default) }
     }
 
-    func string(_ key: SettingKey, flag: String? = nil) -> String? { resolve(key, flag: flag)?.value }
+    public func string(_ key: SettingKey, flag: String? = nil) -> String? { resolve(key, flag: flag)?.value }
 
     /// Checks every value the file sets, naming the line of a bad one.
-    func validateFile() throws {
+    public func validateFile() throws {
         guard let file else { return }
         for (name, entry) in file.entries.sorted(by: { $0.value.line < $1.value.line }) {
             guard let key = SettingKey.named(name) else { continue }
             if let problem = Self.problem(with: entry.value, for: key) {
-                throw CLIError("\(file.path):\(entry.line): \(name): \(problem)")
+                throw ConfigurationError("\(file.path):\(entry.line): \(name): \(problem)")
             }
         }
     }
 
     /// Checks every resolved value (flags and environment included); the first problem names its key and source.
-    func validateAll(flags: [SettingKey: String] = [:]) throws {
+    public func validateAll(flags: [SettingKey: String] = [:]) throws {
         for key in SettingKey.all {
             guard let (value, source) = resolve(key, flag: flags[key]) else { continue }
             if let problem = Self.problem(with: value, for: key) {
-                throw CLIError("\(origin(of: key, source: source)): \(problem)")
+                throw ConfigurationError("\(origin(of: key, source: source)): \(problem)")
             }
         }
     }
 
     /// Where a value was set, for messages: the variable, the file and line, or just the key.
-    func origin(of key: SettingKey, source: Source? = nil) -> String {
+    public func origin(of key: SettingKey, source: Source? = nil) -> String {
         switch source ?? resolve(key)?.source {
         case .environment: key.environment
         case .file: "\(file?.path ?? "file"):\(file?.entries[key.key]?.line ?? 0): \(key.key)"
@@ -99,13 +99,13 @@ struct Settings: Sendable {
 
     /// A key as messages name it: `blocklist.list (THREATFEED_BLOCKLIST_LIST)`, or with the feeds file and line
     /// when that is where the value came from.
-    func named(_ key: SettingKey) -> String {
+    public func named(_ key: SettingKey) -> String {
         if resolve(key)?.source == .feeds, let origin = feedActions[key.key]?.origin { return "\(key.key) (\(origin))" }
         return "\(key.key) (\(key.environment))"
     }
 
     /// Why `value` is not acceptable for `key`, or nil. Secrets are never quoted back.
-    static func problem(with value: String, for key: SettingKey) -> String? {
+    public static func problem(with value: String, for key: SettingKey) -> String? {
         let shown = key.secret ? "the value" : "'\(value)'"
         switch key.kind {
         case .text, .path:
@@ -138,5 +138,15 @@ struct Settings: Sendable {
         }
     }
 
-    static func isTrue(_ value: String?) -> Bool { ["true", "yes", "1"].contains(value?.lowercased() ?? "") }
+    public static func isTrue(_ value: String?) -> Bool { ["true", "yes", "1"].contains(value?.lowercased() ?? "") }
+
+    /// A setting's list: commas or spaces separate the entries.
+    public static func list(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+    }
+
+    /// Technique names hold spaces ("Malicious URL"): only commas separate them.
+    public static func commaList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 }
