@@ -78,18 +78,23 @@ struct ETDOptions: ParsableArguments {
     }
 
     func policy(_ settings: Settings) throws -> SafetyPolicy {
-        try PolicyFiles.load(
-            directory: policyDirectory ?? settings.string(.policyDirectory) ?? "./feeds/policy",
-            ownDomains: ownDomains + Self.list(settings.string(.policyOwnDomains)),
-            gatewayAddresses: gatewayAddresses + Self.list(settings.string(.policyGatewayIPs))
-        )
+        try policySource(settings)()
+    }
+
+    /// Reads the policy files each time it is called (the poller calls it every cycle).
+    func policySource(_ settings: Settings) -> @Sendable () throws -> SafetyPolicy {
+        let directory = policyDirectory ?? settings.string(.policyDirectory) ?? "./feeds/policy"
+        let own = ownDomains + Self.list(settings.string(.policyOwnDomains))
+        let gateways = gatewayAddresses + Self.list(settings.string(.policyGatewayIPs))
+        return { try PolicyFiles.load(directory: directory, ownDomains: own, gatewayAddresses: gateways) }
     }
 
     /// A poller writing into `store`, talking to ETD with the shared HTTP client.
     func poller(store: Store, configuration: ETDConfiguration, settings: Settings, logger: Logger) throws -> ETDPoller {
         let clock = SystemETDClock()
         let client = ETDClient(configuration: configuration, httpClient: OutboundHTTPClient.shared, clock: clock, logger: logger)
+        // Read once here so that a bad line stops start-up; the poller reads the files again every cycle.
         let extractor = ConvictionExtractor(configuration: configuration, policy: try policy(settings))
-        return ETDPoller(client: client, ledger: store, extractor: extractor, clock: clock, logger: logger)
+        return ETDPoller(client: client, ledger: store, extractor: extractor, clock: clock, logger: logger, policySource: policySource(settings))
     }
 }
