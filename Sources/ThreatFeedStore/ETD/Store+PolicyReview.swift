@@ -29,7 +29,7 @@ extension StoreReader {
                 LEFT JOIN etd_conviction_judgement l ON l.judgement_id = j.id
                 LEFT JOIN etd_conviction c ON c.message_id = l.message_id AND c.verdict = l.verdict AND c.cleared IS NULL
                 LEFT JOIN etd_conviction_detail d ON d.message_id = c.message_id
-                WHERE j.source = 'etd' AND (j.valid_end IS NULL OR j.valid_end >= ?)
+                WHERE j.source = 'etd' AND (j.valid_end IS NULL OR j.valid_end > ?)
                 ORDER BY j.id
                 """,
             arguments: [nowMicros]
