@@ -132,6 +132,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Safety-policy decisions per second (Benchmarks/RESULTS.md); built only when asked for, never by the tests.
+        .executableTarget(
+            name: "threatfeed-policy-bench", dependencies: ["ThreatFeedCore"], path: "Benchmarks/PolicyBenchmark", swiftSettings: swiftSettings
+        ),
         // Test support shared by the test targets (temporary stores, the CLI runner). Not a product.
         .target(
             name: "ThreatFeedTesting",

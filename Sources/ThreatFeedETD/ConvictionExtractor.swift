@@ -25,22 +25,28 @@ public struct ConvictionExtractor: Sendable {
     /// - URLs: `urlMetadata[].url`, else the legacy `urls[]`.
     /// - Attachment SHA-256 under whichever key is present (`ETDMessage.Attachment.hashKeys`).
     public static func extract(from message: ETDMessage) -> (values: [ExtractedObservable], invalid: Int) {
+        let all = extractAll(from: message)
+        return (all.values, all.invalid.count)
+    }
+
+    /// The same, with each invalid value's kind and text (shown by `etd held-back`).
+    public static func extractAll(from message: ETDMessage) -> (values: [ExtractedObservable], invalid: [(kind: ETDObservableKind, raw: String)]) {
         var values: [ExtractedObservable] = []
         var seen: Set<ExtractedObservable> = []
-        var invalid = 0
+        var invalid: [(kind: ETDObservableKind, raw: String)] = []
         func add(_ raw: String?, _ kind: ETDObservableKind, as type: ObservableType?) {
             guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return }
             do {
                 let observable = try Observable(parsing: raw, as: type)
                 // An address field must hold an address, whatever auto-detection would make of it.
                 if kind == .senderIP, observable.type != .ip, observable.type != .ipv6 {
-                    invalid += 1
+                    invalid.append((kind, raw))
                     return
                 }
                 let value = ExtractedObservable(kind: kind, observable: observable)
                 if seen.insert(value).inserted { values.append(value) }
             } catch {
-                invalid += 1
+                invalid.append((kind, raw))
             }
         }
         add(message.secureEmailGateway?.originalCIP ?? message.clientIP, .senderIP, as: nil)
@@ -99,11 +105,20 @@ public struct ConvictionExtractor: Sendable {
         if !techniques.isEmpty { provenance["etd.techniques"] = techniques.joined(separator: "; ") }
         if message.verdict.isRetroVerdict == true { provenance["etd.retro_verdict"] = "true" }
 
-        let (values, invalid) = Self.extract(from: message)
-        var heldBack: [HoldBackReason: Int] = invalid > 0 ? [.invalidValue: invalid] : [:]
+        let (values, invalid) = Self.extractAll(from: message)
+        var heldBack: [HoldBackReason: Int] = invalid.isEmpty ? [:] : [.invalidValue: invalid.count]
+        var judged = invalid.map {
+            ConvictionValue(kind: $0.kind.rawValue, observable: nil, raw: $0.raw, heldBack: .invalidValue)
+        }
         var judgements: [(indicator: EntityName, judgement: Judgement)] = []
+        // The sender IP is judged with the message's sender domains in view (a free-mail sender's IP is the provider's relay).
+        let context = SenderContext(fromAddress: message.fromAddress, returnPath: message.returnPath)
         for value in values where rule.kinds.contains(value.kind) {
-            switch policy.decide(value.observable) {
+            let decision = policy.decide(value.observable, context: context)
+            judged.append(
+                ConvictionValue(kind: value.kind.rawValue, observable: value.observable, raw: value.observable.value, heldBack: decision.reason)
+            )
+            switch decision {
             case .holdBack(let why):
                 heldBack[why, default: 0] += 1
             case .publish:
@@ -119,11 +134,12 @@ public struct ConvictionExtractor: Sendable {
         }
         let details = ConvictionDetails(
             internetMessageID: message.internetMessageId, subject: message.subject, fromAddress: message.fromAddress,
-            mailboxes: message.mailboxes ?? [], techniques: techniques, observables: judgements.map(\.judgement.observable)
+            mailboxes: message.mailboxes ?? [], techniques: techniques, observables: judgements.map(\.judgement.observable),
+            returnPath: message.returnPath
         )
         return ConvictionPage.Conviction(
             key: ConvictionKey(messageID: message.id, verdict: verdict), messageTime: messageTime,
-            judgements: judgements, heldBack: heldBack, details: details
+            judgements: judgements, heldBack: heldBack, details: details, values: judged
         )
     }
 }

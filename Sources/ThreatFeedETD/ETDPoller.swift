@@ -17,18 +17,29 @@ public actor ETDPoller {
 
     private let client: ETDClient
     private let ledger: any ConvictionLedger
-    private let extractor: ConvictionExtractor
+    private var extractor: ConvictionExtractor
     private let clock: any WallClock
     private let logger: Logger
     /// When the clearing scan last completed in this process.
     private var lastClearingScan: Date?
+    /// Reads the safety policy files again at the start of each cycle (nil: the extractor's policy stays).
+    private let policySource: (@Sendable () throws -> SafetyPolicy)?
+    /// The policy the live judgements were last re-judged under in this process (nil: not yet).
+    private var reviewedPolicy: SafetyPolicy?
 
-    public init(client: ETDClient, ledger: any ConvictionLedger, extractor: ConvictionExtractor, clock: any WallClock, logger: Logger) {
+    /// `policySource`, when given, is read at the start of every cycle: an allowlist entry (or any list change)
+    /// applies from the next cycle on, to new convictions and to the live judgements, without a restart. A file
+    /// that no longer reads fails the cycle with its FILE:LINE, and nothing is published until it is fixed.
+    public init(
+        client: ETDClient, ledger: any ConvictionLedger, extractor: ConvictionExtractor, clock: any WallClock, logger: Logger,
+        policySource: (@Sendable () throws -> SafetyPolicy)? = nil
+    ) {
         self.client = client
         self.ledger = ledger
         self.extractor = extractor
         self.clock = clock
         self.logger = logger
+        self.policySource = policySource
     }
 
     /// What one cycle did.
@@ -78,6 +89,7 @@ public actor ETDPoller {
     }
 
     private func cycle(now: Date) async throws -> CycleReport {
+        let ended = try await applyCurrentPolicy()
         let status = try await ledger.pollStatus()
         let (start, end) = window(now: now, lastWindowEnd: status.lastSuccessWindowEnd)
         if let last = status.lastSuccessWindowEnd, start > last {
@@ -101,7 +113,31 @@ public actor ETDPoller {
             lastClearingScan = now
         }
         report.outcome = await total.outcome
+        report.outcome.ended += ended
         return report
+    }
+
+    /// Reloads the policy (when a source is given) and, the first time in this process and whenever the policy
+    /// changed, ends the live judgements it no longer publishes, so a mistake is undone at this poll. Returns how many ended.
+    func applyCurrentPolicy() async throws -> Int {
+        if let policySource {
+            let policy = try policySource()
+            if policy != extractor.policy {
+                logger.notice("ETD safety policy files changed; the new lists apply from this cycle")
+                extractor.policy = policy
+            }
+        }
+        guard reviewedPolicy != extractor.policy else { return 0 }
+        let endings = PolicyReview.endings(of: try await ledger.liveConvictionJudgements(), under: extractor.policy)
+        let ended = try await ledger.endJudgements(endings)
+        for ending in endings {
+            logger.notice(
+                "ETD judgement ended: the safety policy now holds the value back",
+                metadata: ["type": "\(ending.observable.type.rawValue)", "value": "\(ending.observable.value)", "reason": "\(ending.reason.rawValue)"]
+            )
+        }
+        reviewedPolicy = extractor.policy
+        return ended
     }
 
     static func describe(_ heldBack: [HoldBackReason: Int]) -> String {

@@ -4,7 +4,7 @@ import ThreatFeedCore
 /// What the feed must hold, computed from the fake's data set and the policy by rules written
 /// out here again (not by calling the extractor under test): the sender IP is the gateway
 /// header's address else clientIP; sender domains from From and Return-Path; URLs from
-/// urlMetadata else urls; attachment hashes.
+/// urlMetadata else urls; attachment hashes; the sender IP judged with the sender domains as context.
 public enum FakeETDExpectedFeed {
     public static let threats: Set<String> = ["bec", "scam", "phishing", "malicious"]
 
@@ -26,9 +26,13 @@ public enum FakeETDExpectedFeed {
     public static func observables(_ messages: [FakeETDMessage], policy: SafetyPolicy) throws -> Set<Observable> {
         var result: Set<Observable> = []
         for message in messages where threats.contains(message.verdict) {
-            for (raw, type) in rawValues(message) {
+            let values = rawValues(message)
+            // The sender IP is judged with the message's sender domains in view.
+            let senderDomains = try values.filter { $0.1 == .domain }.map { try Observable(parsing: $0.0, as: .domain).value }
+            let context = SenderContext(senderDomains: senderDomains)
+            for (raw, type) in values {
                 let observable = try Observable(parsing: raw, as: type)
-                if policy.decide(observable) == .publish { result.insert(observable) }
+                if policy.decide(observable, context: context) == .publish { result.insert(observable) }
             }
         }
         return result

@@ -10,6 +10,6 @@ struct ETDCommand: AsyncParsableCommand {
             or THREATFEED_ETD_BASE_URL, and THREATFEED_ETD_CLIENT_ID, THREATFEED_ETD_CLIENT_SECRET, \
             THREATFEED_ETD_API_KEY. `serve` polls on its own when these are set.
             """,
-        subcommands: [ETDPollCommand.self, ETDStatusCommand.self, ETDReplayCommand.self]
+        subcommands: [ETDPollCommand.self, ETDStatusCommand.self, ETDReplayCommand.self, ETDHeldBackCommand.self, ETDSimulateCommand.self]
     )
 }

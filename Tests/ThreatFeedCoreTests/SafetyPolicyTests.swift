@@ -113,7 +113,7 @@ struct PolicyCase: Sendable, CustomTestStringConvertible {
         // These strings are persisted counter keys and monitoring labels: changing one loses history.
         #expect(HoldBackReason.allCases.map(\.rawValue) == [
             "allowlisted", "own-domain", "own-gateway-ip", "reserved-address", "freemail-domain", "shared-hosting-domain",
-            "invalid-value",
+            "shared-sender-infrastructure", "invalid-value",
         ])
     }
 }

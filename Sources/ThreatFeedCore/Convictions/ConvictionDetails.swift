@@ -7,6 +7,8 @@ public struct ConvictionDetails: Sendable, Equatable, Codable {
     public var internetMessageID: String?
     public var subject: String?
     public var fromAddress: String?
+    /// The envelope sender; with `fromAddress` it tells whether the sender IP is a provider's relay.
+    public var returnPath: String?
     /// The protected mailboxes that hold the message (ETD `mailboxes`).
     public var mailboxes: [String]
     public var techniques: [String]
@@ -15,7 +17,7 @@ public struct ConvictionDetails: Sendable, Equatable, Codable {
 
     public init(
         internetMessageID: String? = nil, subject: String? = nil, fromAddress: String? = nil, mailboxes: [String] = [],
-        techniques: [String] = [], observables: [Observable] = []
+        techniques: [String] = [], observables: [Observable] = [], returnPath: String? = nil
     ) {
         self.internetMessageID = internetMessageID
         self.subject = subject
@@ -23,7 +25,11 @@ public struct ConvictionDetails: Sendable, Equatable, Codable {
         self.mailboxes = mailboxes
         self.techniques = techniques
         self.observables = observables
+        self.returnPath = returnPath
     }
+
+    /// The sender context the safety policy judged the message's sender IP in.
+    public var senderContext: SenderContext { SenderContext(fromAddress: fromAddress, returnPath: returnPath) }
 }
 
 /// A stored conviction with its details, as actions read them back.

@@ -9,6 +9,11 @@ public protocol ConvictionLedger: Sendable {
     func convictedMessageIDs(among messageIDs: [String]) async throws -> Set<String>
     /// Writes the page's judgements, marks its keys processed and adds to the counters, atomically.
     func commit(_ page: ConvictionPage) async throws -> ConvictionPageOutcome
+    /// Live judgements the ETD poller made, with the contexts of the convictions backing them.
+    func liveConvictionJudgements() async throws -> [LiveConvictionJudgement]
+    /// Ends these judgements now (new labels, so pollers see them go) and records why with the
+    /// values of their convictions (`etd held-back`), atomically. Returns how many ended.
+    func endJudgements(_ endings: [PolicyEnding]) async throws -> Int
     func pollStatus() async throws -> ETDPollStatus
     func recordAttempt(at time: Date) async throws
     func recordSuccess(at time: Date, windowEnd: Date) async throws

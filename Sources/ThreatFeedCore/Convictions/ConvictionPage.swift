@@ -13,16 +13,19 @@ public struct ConvictionPage: Sendable {
         public var heldBack: [HoldBackReason: Int]
         /// The message as ETD described it, stored in the same transaction (for actions on convictions).
         public var details: ConvictionDetails
+        /// Every value the policy judged, published or held back (for `etd held-back` and `etd simulate`).
+        public var values: [ConvictionValue]
 
         public init(
             key: ConvictionKey, messageTime: Date, judgements: [(indicator: EntityName, judgement: Judgement)], heldBack: [HoldBackReason: Int],
-            details: ConvictionDetails = ConvictionDetails()
+            details: ConvictionDetails = ConvictionDetails(), values: [ConvictionValue] = []
         ) {
             self.key = key
             self.messageTime = messageTime
             self.judgements = judgements
             self.heldBack = heldBack
             self.details = details
+            self.values = values
         }
     }
 

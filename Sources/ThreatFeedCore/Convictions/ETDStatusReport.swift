@@ -69,7 +69,7 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
         lines.append("judgements ended:      \(judgementsEnded)")
         lines.append("held back:")
         for (reason, count) in heldBack.sorted(by: { $0.key < $1.key }) {
-            lines.append("  \(reason.padding(toLength: 22, withPad: " ", startingAt: 0)) \(count)")
+            lines.append("  \(reason.padding(toLength: max(30, reason.count), withPad: " ", startingAt: 0)) \(count)")
         }
         // The actions, one line each: on or off, counts by state, the last error.
         func action(_ name: String, enabled: Bool, dryRun: Bool, counts: [String: Int], lastError: String?) {

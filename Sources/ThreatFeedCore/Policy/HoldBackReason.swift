@@ -13,6 +13,10 @@ public enum HoldBackReason: String, CaseIterable, Sendable, Codable, Comparable 
     case freemailDomain = "freemail-domain"
     /// A URL shortener or large hosting/file-sharing site: only full URLs on it are published.
     case sharedHostingDomain = "shared-hosting-domain"
+    /// A sender IP that is a large mail or e-mail-service provider's relay: the message came from a
+    /// free-mail/provider domain, or the IP lies in a provider's published sending ranges. Listed, it
+    /// would refuse all of that provider's mail at SMTP connection time.
+    case sharedSenderInfrastructure = "shared-sender-infrastructure"
     /// The message carried a value that is not a valid observable (never published, counted so it shows).
     case invalidValue = "invalid-value"
 
@@ -23,4 +27,10 @@ public enum HoldBackReason: String, CaseIterable, Sendable, Codable, Comparable 
 public enum SafetyDecision: Hashable, Sendable {
     case publish
     case holdBack(HoldBackReason)
+
+    /// Why it is held back; nil when it is published.
+    public var reason: HoldBackReason? {
+        if case .holdBack(let reason) = self { return reason }
+        return nil
+    }
 }

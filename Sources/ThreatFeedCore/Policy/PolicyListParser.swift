@@ -48,6 +48,22 @@ public enum PolicyListParser {
         return ranges
     }
 
+    /// A provider's published sending ranges: addresses and CIDR blocks, also written as SPF
+    /// mechanisms (`ip4:40.92.0.0/15`, `ip6:2a01:111:f400::/48`) so a record can be pasted as it is.
+    public static func providerRanges(from text: String, file: String) throws(PolicyListError) -> [IPRange] {
+        var ranges: [IPRange] = []
+        for (number, entry) in lines(of: text) {
+            var value = Substring(entry)
+            for prefix in ["ip4:", "ip6:"] where value.lowercased().hasPrefix(prefix) { value = value.dropFirst(prefix.count) }
+            do throws(ObservableError) {
+                ranges.append(try IPRange(parsing: String(value)))
+            } catch {
+                throw PolicyListError(file: file, line: number, problem: error.reason)
+            }
+        }
+        return ranges
+    }
+
     /// The operator's allowlist: any observable value, or an address block.
     public static func allowlist(from text: String, file: String) throws(PolicyListError) -> Allowlist {
         var allowlist = Allowlist()

@@ -4,7 +4,12 @@
 /// Pure: the lists are given as values; reading `feeds/policy/*.txt` happens in the caller.
 /// Checks run in a fixed order so that a value held back for several reasons is always counted
 /// under the same one: allowlist, own domains, own gateways, reserved addresses, free-mail,
-/// shared hosting.
+/// shared hosting, shared sender infrastructure.
+///
+/// A sender IP is judged with its message in view (`SenderContext`): when the message came from a
+/// free-mail or large-provider domain, or the IP lies in a provider's published sending ranges,
+/// the IP is the provider's relay and is held back; the message's URLs, hashes and non-provider
+/// domains are still published.
 public struct SafetyPolicy: Hashable, Sendable {
     /// Our own domains (configured). Covers subdomains and URLs on them.
     public var ownDomains: DomainSet
@@ -18,6 +23,9 @@ public struct SafetyPolicy: Hashable, Sendable {
     /// full URLs on them are (they point at the one bad object, not at the service).
     public var sharedHostingDomains: DomainSet
     public var allowlist: Allowlist
+    /// The published outbound ranges of large mail and e-mail-service providers
+    /// (`feeds/policy/provider-ranges/*.txt`): a sender IP in them is a shared relay.
+    public var providerRanges: AddressIntervalSet
 
     public init(
         ownDomains: DomainSet = DomainSet(),
@@ -25,7 +33,8 @@ public struct SafetyPolicy: Hashable, Sendable {
         reservedRanges: [IPRange] = SpecialPurposeRanges.blocks,
         freemailDomains: DomainSet = DomainSet(),
         sharedHostingDomains: DomainSet = DomainSet(),
-        allowlist: Allowlist = Allowlist()
+        allowlist: Allowlist = Allowlist(),
+        providerRanges: AddressIntervalSet = AddressIntervalSet()
     ) {
         self.ownDomains = ownDomains
         self.gatewayRanges = gatewayRanges
@@ -33,20 +42,27 @@ public struct SafetyPolicy: Hashable, Sendable {
         self.freemailDomains = freemailDomains
         self.sharedHostingDomains = sharedHostingDomains
         self.allowlist = allowlist
+        self.providerRanges = providerRanges
     }
 
+    /// The decision for a value with no message around it.
     public func decide(_ observable: Observable) -> SafetyDecision {
-        if let reason = holdBackReason(observable) { return .holdBack(reason) }
+        decide(observable, context: .none)
+    }
+
+    /// The decision for a value taken from a message with this sender context.
+    public func decide(_ observable: Observable, context: SenderContext) -> SafetyDecision {
+        if let reason = holdBackReason(observable, context: context) { return .holdBack(reason) }
         return .publish
     }
 
-    private func holdBackReason(_ observable: Observable) -> HoldBackReason? {
+    private func holdBackReason(_ observable: Observable, context: SenderContext) -> HoldBackReason? {
         if allowlist.exact.contains(observable) { return .allowlisted }
         switch observable.type {
         case .domain:
             return domainReason(observable.value, bare: true)
         case .ip, .ipv6:
-            return addressReason(observable.value)
+            return addressReason(observable.value) ?? senderAddressReason(observable.value, context: context)
         case .url:
             switch URLHost.of(observable.value) {
             case .domain(let host): return domainReason(host, bare: false)
@@ -73,6 +89,15 @@ public struct SafetyPolicy: Hashable, Sendable {
         if allowlist.ranges.contains(where: { $0.contains(address) }) { return .allowlisted }
         if gatewayRanges.contains(where: { $0.contains(address) }) { return .ownGatewayIP }
         if reservedRanges.contains(where: { $0.contains(address) }) { return .reservedAddress }
+        return nil
+    }
+
+    /// A bare address (a sender IP): the provider's relay when the message came from a provider's
+    /// domain or the address is in a provider's ranges. URLs on such an address are not covered:
+    /// a full URL names one object, not the relay.
+    private func senderAddressReason(_ address: String, context: SenderContext) -> HoldBackReason? {
+        if context.senderDomains.contains(where: { freemailDomains.covers($0) }) { return .sharedSenderInfrastructure }
+        if providerRanges.contains(address) { return .sharedSenderInfrastructure }
         return nil
     }
 }

@@ -61,11 +61,15 @@ public enum ETDSettings {
     }
 
     public static func policy(_ settings: Settings, overrides: PolicyOverrides) throws -> SafetyPolicy {
-        try PolicyFiles.load(
-            directory: overrides.directory ?? settings.string(.policyDirectory) ?? "./feeds/policy",
-            ownDomains: overrides.ownDomains + Settings.list(settings.string(.policyOwnDomains)),
-            gatewayAddresses: overrides.gatewayAddresses + Settings.list(settings.string(.policyGatewayIPs))
-        )
+        try policySource(settings, overrides: overrides)()
+    }
+
+    /// Reads the policy files each time it is called (the poller calls it every cycle).
+    public static func policySource(_ settings: Settings, overrides: PolicyOverrides) -> @Sendable () throws -> SafetyPolicy {
+        let directory = overrides.directory ?? settings.string(.policyDirectory) ?? "./feeds/policy"
+        let own = overrides.ownDomains + Settings.list(settings.string(.policyOwnDomains))
+        let gateways = overrides.gatewayAddresses + Settings.list(settings.string(.policyGatewayIPs))
+        return { try PolicyFiles.load(directory: directory, ownDomains: own, gatewayAddresses: gateways) }
     }
 
     /// A poller writing into `store`, talking to ETD with the shared HTTP client.
@@ -74,7 +78,11 @@ public enum ETDSettings {
         clock: any WallClock = SystemClock(), logger: Logger
     ) throws -> ETDPoller {
         let client = ETDClient(configuration: configuration, httpClient: OutboundHTTPClient.shared, clock: clock, logger: logger)
+        // Read once here so that a bad line stops start-up; the poller reads the files again every cycle.
         let extractor = ConvictionExtractor(configuration: configuration, policy: try policy(settings, overrides: overrides))
-        return ETDPoller(client: client, ledger: store, extractor: extractor, clock: clock, logger: logger)
+        return ETDPoller(
+            client: client, ledger: store, extractor: extractor, clock: clock, logger: logger,
+            policySource: policySource(settings, overrides: overrides)
+        )
     }
 }

@@ -191,26 +191,12 @@ extension StoreWriter {
                 arguments: [judgementID]
             )
             if stillBacked != nil { continue }
-            // A new label, so pollers that track changes by label see the entry go.
-            let label = try nextLabel()
-            try db.execute(
-                sql: """
-                    UPDATE judgement SET valid_end = ?, label = ?, modified = ?
-                    WHERE id = ? AND (valid_end IS NULL OR valid_end > ?)
-                    """,
-                arguments: [nowMicros, label.microseconds, nowMicros, judgementID, nowMicros]
-            )
-            if db.changesCount > 0 {
-                ended += 1
-                if let indicatorID = try String.fetchOne(db, sql: "SELECT indicator_id FROM judgement WHERE id = ?", arguments: [judgementID]) {
-                    touchedIndicators.insert(indicatorID)
-                }
-            }
+            if try endJudgementNow(judgementID) { ended += 1 }
         }
         return ended
     }
 
-    private func addCounters(_ outcome: ConvictionPageOutcome) throws {
+    func addCounters(_ outcome: ConvictionPageOutcome) throws {
         var deltas: [(String, Int)] = [
             (ETDCounter.convictionsSeen, outcome.convictions), (ETDCounter.judgementsCreated, outcome.created),
             (ETDCounter.judgementsRefreshed, outcome.refreshed), (ETDCounter.judgementsEnded, outcome.ended),

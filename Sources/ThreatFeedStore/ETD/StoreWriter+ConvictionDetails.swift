@@ -10,18 +10,37 @@ extension StoreWriter {
         try db.cachedStatement(
             sql: """
                 INSERT INTO etd_conviction_detail
-                    (message_id, internet_message_id, subject, from_address, mailboxes, techniques, observables, message_time)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    (message_id, internet_message_id, subject, from_address, mailboxes, techniques, observables, message_time, return_path)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(message_id) DO UPDATE SET
                     internet_message_id = excluded.internet_message_id, subject = excluded.subject,
                     from_address = excluded.from_address, mailboxes = excluded.mailboxes, techniques = excluded.techniques,
-                    observables = excluded.observables, message_time = excluded.message_time
+                    observables = excluded.observables, message_time = excluded.message_time, return_path = excluded.return_path
                 """
         ).execute(arguments: [
             conviction.key.messageID, details.internetMessageID, details.subject, details.fromAddress,
             try ConvictionDetailJSON.encode(details.mailboxes), try ConvictionDetailJSON.encode(details.techniques),
-            try ConvictionDetailJSON.encode(details.observables), micros(conviction.messageTime),
+            try ConvictionDetailJSON.encode(details.observables), micros(conviction.messageTime), details.returnPath,
         ])
+        try recordValues(conviction)
+    }
+
+    /// The values the policy judged, replacing those of an earlier (cleared) run of the same conviction.
+    func recordValues(_ conviction: ConvictionPage.Conviction) throws {
+        let key = conviction.key
+        try db.execute(sql: "DELETE FROM etd_conviction_value WHERE message_id = ? AND verdict = ?", arguments: [key.messageID, key.verdict])
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO etd_conviction_value (message_id, verdict, position, kind, type, value, held_back, decided)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for (position, value) in conviction.values.enumerated() {
+            try statement.execute(arguments: [
+                key.messageID, key.verdict, position, value.kind, value.observable?.type.rawValue, value.text,
+                value.heldBack?.rawValue, micros(now),
+            ])
+        }
     }
 }
 
@@ -73,7 +92,8 @@ extension StoreReader {
             internetMessageID: row["internet_message_id"], subject: row["subject"], fromAddress: row["from_address"],
             mailboxes: ConvictionDetailJSON.decode([String].self, from: row["mailboxes"], default: []),
             techniques: ConvictionDetailJSON.decode([String].self, from: row["techniques"], default: []),
-            observables: ConvictionDetailJSON.decode([Observable].self, from: row["observables"], default: [])
+            observables: ConvictionDetailJSON.decode([Observable].self, from: row["observables"], default: []),
+            returnPath: row.hasColumn("return_path") ? row["return_path"] : nil
         )
     }
 }

@@ -289,6 +289,33 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v10-etd-conviction-values") { db in
+            try db.execute(
+                sql: """
+                    -- the envelope sender: with from_address it tells whether the sender IP was a provider's relay
+                    ALTER TABLE etd_conviction_detail ADD COLUMN return_path TEXT;
+
+                    -- every value a conviction carried and the safety policy's decision (held_back NULL: published),
+                    -- for `etd held-back` and `etd simulate`; type NULL for a value that is no valid observable.
+                    -- ended_live: published first, then ended by a later policy (an allowlist entry added afterwards)
+                    CREATE TABLE etd_conviction_value (
+                        message_id TEXT NOT NULL,
+                        verdict TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        type TEXT,
+                        value TEXT NOT NULL,
+                        held_back TEXT,
+                        decided INTEGER NOT NULL,
+                        ended_live INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (message_id, verdict, position),
+                        FOREIGN KEY (message_id, verdict) REFERENCES etd_conviction(message_id, verdict) ON DELETE CASCADE
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX etd_conviction_value_held_back ON etd_conviction_value(decided) WHERE held_back IS NOT NULL;
+                    CREATE INDEX etd_conviction_value_observable ON etd_conviction_value(type, value);
+                    """
+            )
+        }
         return migrator
     }
 }
