@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThreatFeedCore
+import ThreatFeedFormats
 import ThreatFeedStore
 
 /// `threatfeed feed create|list|show|rotate-secret|delete`.
@@ -219,6 +220,10 @@ struct FeedPrinter {
                 "polling_port": url.port, "use_https": url.usesHTTPS, "user_credentials": true, "users": users,
                 "discovery_url": "\(url.base)/taxii/discovery",
             ] as [String: Any]
+            object["taxii2"] = [
+                "api_root_url": url.base + TAXII2CollectionID.apiRootPath, "collection_id": TAXII2CollectionID.of(feedID: feed.id),
+                "users": users,
+            ] as [String: Any]
             if let size = feed.maxPartSize { object["max_part_size"] = size }
             try printJSON(object)
             return
@@ -255,6 +260,13 @@ struct FeedPrinter {
             "  Polling Port:      \(url.port)",
             "  Use HTTPS:         \(url.usesHTTPS ? "Yes" : "No")",
             "  User Credentials:  Yes — \(users.isEmpty ? "no user granted yet: threatfeed user add NAME; threatfeed feed grant \(feed.name) NAME" : "granted to \(users.joined(separator: ", "))")",
+        ]
+        lines += [
+            "",
+            "For SIEMs and TIPs over TAXII 2.1 (Microsoft Sentinel, OpenCTI, …):",
+            "  API Root URL:      \(url.base + TAXII2CollectionID.apiRootPath)",
+            "  Collection ID:     \(TAXII2CollectionID.of(feedID: feed.id))",
+            "  User:              the same TAXII users and grants",
         ]
         if !url.usesHTTPS {
             lines.append("Note: plain HTTP. Gateways should poll over HTTPS in production.")

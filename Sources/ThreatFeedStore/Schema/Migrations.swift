@@ -289,6 +289,21 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v10-taxii2") { db in
+            try db.execute(
+                sql: """
+                    -- TAXII 2.1 looks objects up by id (indicator--<judgement uuid>)
+                    CREATE INDEX judgement_uuid ON judgement(uuid);
+
+                    -- random keys made once and shared by every server on this database (the TAXII 2.1
+                    -- paging cursor is signed with one, so it survives restarts and works behind a load balancer)
+                    CREATE TABLE server_key (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        key BLOB NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }
