@@ -173,12 +173,15 @@ struct FeedCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Feed name.") var feed: String
         @Argument(help: "User name (see 'threatfeed user add').") var user: String
+        @Flag(help: "Also let the user add indicators to the feed's indicator through TAXII 2.1 (without it, a grant is read-only).")
+        var write = false
 
         func run() throws {
             let store = try global.openStore()
             let (feedName, userName) = try reportingErrors { (try EntityName(feed), try EntityName(user)) }
-            let added = try reportingErrors { try store.writeNow { try $0.grant(feed: feedName, toUser: userName) } }
-            print(added ? "granted feed '\(feed)' to user '\(user)'" : "user '\(user)' could already poll feed '\(feed)'")
+            let added = try reportingErrors { try store.writeNow { try $0.grant(feed: feedName, toUser: userName, write: write) } }
+            let access = write ? " (may also add indicators through TAXII 2.1)" : ""
+            print(added ? "granted feed '\(feed)' to user '\(user)'\(access)" : "user '\(user)' could already poll feed '\(feed)'\(access)")
         }
     }
 

@@ -10,10 +10,13 @@
       One polling cycle with requests, as Microsoft Sentinel (added_after = the last X-TAXII-Date-Added-Last,
       fixed limit) or OpenCTI (added_after + next) do; the state file keeps added_after between cycles.
       -> {"objects": [{id, type, modified, revoked, valid_until}], "requests": N, "added_after": "..."}
+  post URL --user U --password P [--content-type T] (--data TEXT | --data-size N)
+      One raw POST -> {"status": N, "body": ...}
   get URL --user U --password P [--accept A]
       One GET -> {"status": N, "headers": {...}, "body": <JSON or text>}
-  add COLLECTION_URL --user U --password P BUNDLE_FILE
-      taxii2-client add_objects -> {"status": {...}}
+  add COLLECTION_URL --user U --password P ENVELOPE_FILE
+      taxii2-client add_objects, then the status resource read back
+      -> {"status": {...}, "status_url": "...", "again": {...}} or {"error": "..."}
 """
 import argparse
 import json
@@ -124,19 +127,37 @@ def get(args):
     return {"status": response.status_code, "headers": dict(response.headers), "body": body}
 
 
+def post(args):
+    headers = {"Accept": "application/taxii+json;version=2.1",
+               "Content-Type": args.content_type or "application/taxii+json;version=2.1"}
+    data = args.data.encode() if args.data is not None else b'{"objects":[' + b" " * args.data_size + b"]}"
+    response = requests.post(args.url, headers=headers, data=data, auth=(args.user, args.password))
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text[:2000]
+    return {"status": response.status_code, "body": body}
+
+
 def add(args):
-    from taxii2client.v21 import Collection
+    from taxii2client.exceptions import TAXIIServiceException
+    from taxii2client.v21 import Collection, Status
     collection = Collection(args.url, user=args.user, password=args.password)
     with open(args.bundle) as handle:
-        bundle = handle.read()
-    status = collection.add_objects(bundle, wait_for_completion=True, poll_interval=0.2, timeout=20)
-    return {"status": status._raw if hasattr(status, "_raw") else vars(status)}
+        envelope = handle.read()
+    try:
+        status = collection.add_objects(envelope, wait_for_completion=True, poll_interval=0.2, timeout=20)
+    except (TAXIIServiceException, Exception) as error:  # noqa: BLE001 - reported to the caller
+        return {"error": "%s: %s" % (type(error).__name__, error)}
+    # Read it back through the status endpoint, as a client that returns later does.
+    again = Status(status.url, user=args.user, password=args.password)
+    return {"status": status._raw, "status_url": status.url, "again": again._raw}
 
 
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("walk", "poll", "get", "add"):
+    for name in ("walk", "poll", "get", "add", "post"):
         p = sub.add_parser(name)
         p.add_argument("url")
         p.add_argument("--user")
@@ -152,8 +173,12 @@ def main():
             p.add_argument("--accept")
         if name == "add":
             p.add_argument("bundle")
+        if name == "post":
+            p.add_argument("--content-type")
+            p.add_argument("--data")
+            p.add_argument("--data-size", type=int, default=0)
     args = parser.parse_args()
-    result = {"walk": walk, "poll": poll, "get": get, "add": add}[args.command](args)
+    result = {"walk": walk, "poll": poll, "get": get, "add": add, "post": post}[args.command](args)
     json.dump(result, sys.stdout)
 
 

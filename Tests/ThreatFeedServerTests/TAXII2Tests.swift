@@ -325,3 +325,77 @@ import ThreatFeedTesting
         }
     }
 }
+
+/// The write service: taxii2-client's add_objects by a user with a write grant, per-object outcomes in the status
+/// resource, the indicators served back; read-only users, bad media types, bad bodies and large bodies refused.
+@Suite(.serialized) struct TAXII2WriteTests {
+    static let password = TAXIITestServer.password
+
+    static func envelope(_ objects: [String]) -> String { #"{"objects":["# + objects.joined(separator: ",") + "]}" }
+
+    static func indicator(_ n: Int, _ pattern: String, extra: String = "") -> String {
+        #"{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-00000000000\#(n)","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z","pattern_type":"stix","pattern":"\#(pattern)","valid_from":"2026-01-01T00:00:00Z"\#(extra)}"#
+    }
+
+    @Test func addObjectsLandsIndicatorsAndReportsEachObject() async throws {
+        let server = try TAXIITestServer()
+        defer { server.directory.remove() }
+        try server.store.writeNow { writer in
+            try writer.create(User(name: try EntityName("writer"), passwordHash: try Passwords.hash(Self.password, cost: 4), created: writer.now))
+            try writer.grant(feed: server.feed.name, toUser: try EntityName("writer"), write: true)
+        }
+        let collection = TAXII2Tests.collectionURL(server)
+        let file = server.directory.file("envelope.json")
+        try Self.envelope([
+            Self.indicator(1, "[domain-name:value = 'Written.Example']", extra: #","valid_until":"2099-01-01T00:00:00Z","description":"from the TIP""#),
+            Self.indicator(2, #"[url:value = 'https://written.example/it\\'s']"#),
+            Self.indicator(3, "[ipv4-addr:value = '198.51.100.1'] OR [ipv4-addr:value = '198.51.100.2']"),
+            Self.indicator(4, "[domain-name:value = 'not a domain']"),
+            #"{"type":"identity","spec_version":"2.1","id":"identity--00000000-0000-4000-8000-000000000009","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z","name":"x"}"#,
+        ]).write(toFile: file, atomically: true, encoding: .utf8)
+        try await server.run {
+            let added = try await TAXII2Tests.client(["add", collection, "--user", "writer", "--password", Self.password, file])
+            #expect(added["error"] == nil, "\(added["error"] ?? "")")
+            let status = try #require(added["status"] as? [String: Any])
+            #expect(status["status"] as? String == "complete")
+            #expect(status["total_count"] as? Int == 5)
+            #expect(status["success_count"] as? Int == 2)
+            #expect(status["failure_count"] as? Int == 3)
+            #expect(status["pending_count"] as? Int == 0)
+            let failures = try #require(status["failures"] as? [[String: Any]])
+            #expect(failures.map { $0["id"] as? String } == [
+                "indicator--00000000-0000-4000-8000-000000000003", "indicator--00000000-0000-4000-8000-000000000004",
+                "identity--00000000-0000-4000-8000-000000000009",
+            ])
+            #expect(failures.allSatisfy { ($0["message"] as? String)?.isEmpty == false })
+            let again = try #require(added["again"] as? [String: Any])
+            #expect(again["id"] as? String == status["id"] as? String && again["success_count"] as? Int == 2)
+
+            // What was written is served, normalised, as our own indicators.
+            let served = TAXII2Tests.objects(try await TAXII2Tests.get(server, collection + "objects/?match[type]=indicator", user: "writer"))
+            let patterns = served.compactMap { $0["pattern"] as? String }
+            #expect(patterns == ["[domain-name:value = 'written.example']", #"[url:value = 'https://written.example/it\'s']"#], "\(patterns)")
+            #expect(served.first?["description"] as? String == "from the TIP")
+
+            // The status belongs to its writer; others get 404.
+            let statusPath = "/taxii2/api/status/\(status["id"] as? String ?? "")/"
+            #expect(try await TAXII2Tests.get(server, statusPath, user: "gateway")["status"] as? Int == 404)
+            let collections = try await TAXII2Tests.get(server, "/taxii2/api/collections/", user: "writer")
+            #expect(((collections["body"] as? [String: Any])?["collections"] as? [[String: Any]])?.first?["can_write"] as? Bool == true)
+
+            // A read-only grant may not write; bad media type, bad body, oversized body.
+            let readOnly = try await TAXII2Tests.client(["add", collection, "--user", "gateway", "--password", Self.password, file])
+            #expect((readOnly["error"] as? String)?.isEmpty == false, "taxii2-client refuses: the collection says can_write false")
+            for (arguments, expected) in [
+                (["--user", "gateway", "--data", Self.envelope([Self.indicator(1, "[domain-name:value = 'x.example']")])], 403),
+                (["--user", "writer", "--data", "{not json"], 400),
+                (["--user", "writer", "--data", #"{"objects": 5}"#], 400),
+                (["--user", "writer", "--content-type", "text/plain", "--data", "{}"], 415),
+                (["--user", "writer", "--data-size", String(2 << 20)], 413),
+            ] {
+                let answer = try await TAXII2Tests.client(["post", collection + "objects/", "--password", Self.password] + arguments)
+                #expect(answer["status"] as? Int == expected, "\(arguments.prefix(3)): \(answer)")
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ import ThreatFeedCore
 import ThreatFeedFormats
 import ThreatFeedStore
 
-/// TAXII 2.1 (read) for SIEMs and TIPs: discovery at `/taxii2/`, one API root at `/taxii2/api/`, a collection per
+/// TAXII 2.1 for SIEMs and TIPs (and, for users with a write grant, adding indicators): discovery at `/taxii2/`, one API root at `/taxii2/api/`, a collection per
 /// feed the user is granted (reference/taxii21-stix21.md). HTTP Basic with the TAXII 1.1 users and grants.
 struct TAXII2Controller: Sendable {
     let store: Store
@@ -17,6 +17,7 @@ struct TAXII2Controller: Sendable {
     let clock: @Sendable () -> Date
     let renderer: STIX2Renderer
     let cursorKey: TAXII2CursorKey
+    let writes: TAXII2WriteService
 
     static let discoveryPath = "/taxii2/"
     static let apiRootPath = TAXII2CollectionID.apiRootPath
@@ -28,6 +29,7 @@ struct TAXII2Controller: Sendable {
         self.clock = clock
         self.renderer = STIX2Renderer(producerName: configuration.stixProducer)
         self.cursorKey = TAXII2CursorKey(store: store)
+        self.writes = TAXII2WriteService(store: store, configuration: configuration)
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -42,8 +44,8 @@ struct TAXII2Controller: Sendable {
         }
         router.get("/taxii2/api/collections/:collection/") { request, context in
             await answer(request, context) { user in
-                let (feed, indicator) = try await collection(context, user: user)
-                return Self.json { collectionResource(feed, indicator, into: &$0) }
+                let (feed, indicator, canWrite) = try await collectionAndAccess(context, user: user)
+                return Self.json { collectionResource(feed, indicator, canWrite: canWrite, into: &$0) }
             }
         }
         router.get("/taxii2/api/collections/:collection/objects/") { request, context in
@@ -58,9 +60,16 @@ struct TAXII2Controller: Sendable {
         router.get("/taxii2/api/collections/:collection/objects/:object/versions/") { request, context in
             await answer(request, context) { user in try await objects(request, context, user: user, mode: .versions) }
         }
+        router.post("/taxii2/api/collections/:collection/objects/") { request, context in
+            await answer(request, context, status: .accepted) { user in
+                let (feed, _) = try await collection(context, user: user)
+                let body = try await writes.add(request, feed: feed, user: user, now: clock())
+                context.logger.info("taxii2 add", metadata: ["feed": "\(feed.name)", "user": "\(user.name)"])
+                return Answer(body: body)
+            }
+        }
         router.get("/taxii2/api/status/:status/") { request, context in
-            // No write service yet, so no status resource exists.
-            await answer(request, context) { _ in throw TAXII2Error.notFound("No such status resource.") }
+            await answer(request, context) { user in Answer(body: try await writes.status(id: context.parameters.get("status") ?? "", user: user)) }
         }
     }
 
@@ -72,7 +81,8 @@ struct TAXII2Controller: Sendable {
 
     /// Authenticates, negotiates the media type, runs `body`; every failure becomes its TAXII error message.
     private func answer(
-        _ request: Request, _ context: AppRequestContext, stix: Bool = false, _ body: (User) async throws -> Answer
+        _ request: Request, _ context: AppRequestContext, stix: Bool = false, status: HTTPResponse.Status = .ok,
+        _ body: (User) async throws -> Answer
     ) async -> Response {
         do {
             let user = try await authenticate(request, context)
@@ -83,7 +93,7 @@ struct TAXII2Controller: Sendable {
             var headers = answer.headers
             headers[.contentType] = contentType
             headers[.contentLength] = String(answer.body.count)
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
         } catch let error as TAXII2Error {
             if error.status != .unauthorized, error.status != .notFound {
                 context.logger.notice("taxii2: request refused", metadata: ["status": "\(error.status.code)", "reason": "\(error.description ?? error.title)"])
@@ -133,15 +143,15 @@ struct TAXII2Controller: Sendable {
         let now = clock()
         let granted = try await store.read { reader in
             try reader.feedsGranted(toUser: user.id).filter { $0.isLive(at: now) }.map { feed in
-                (feed, try reader.indicator(id: feed.indicatorID))
+                (feed, try reader.indicator(id: feed.indicatorID), try reader.canWrite(feed: feed.id, user: user.id))
             }
         }
         guard !granted.isEmpty else { return Answer(body: Array("{}".utf8)) }
         return Self.json { out in
             out += Array(#"{"collections":["#.utf8)
-            for (index, (feed, indicator)) in granted.enumerated() {
+            for (index, (feed, indicator, canWrite)) in granted.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                collectionResource(feed, indicator, into: &out)
+                collectionResource(feed, indicator, canWrite: canWrite, into: &out)
             }
             out += Array("]}".utf8)
         }
@@ -150,7 +160,7 @@ struct TAXII2Controller: Sendable {
     /// The collection id of a feed: its UUID (`feed-<uuid>` without the prefix).
     static func collectionID(_ feed: Feed) -> String { TAXII2CollectionID.of(feedID: feed.id) }
 
-    private func collectionResource(_ feed: Feed, _ indicator: Indicator?, into out: inout [UInt8]) {
+    private func collectionResource(_ feed: Feed, _ indicator: Indicator?, canWrite: Bool, into out: inout [UInt8]) {
         out += Array(#"{"id":"#.utf8)
         JSONString.append(Self.collectionID(feed), to: &out)
         out += Array(#","title":"#.utf8)
@@ -159,7 +169,8 @@ struct TAXII2Controller: Sendable {
         JSONString.append(indicator.map { $0.description ?? $0.title } ?? feed.name.value, to: &out)
         out += Array(#","alias":"#.utf8)
         JSONString.append(feed.collectionName, to: &out)
-        out += Array(#","can_read":true,"can_write":false,"media_types":["#.utf8)
+        out += Array(#","can_read":true,"can_write":"#.utf8) + Array((canWrite ? "true" : "false").utf8)
+        out += Array(#","media_types":["#.utf8)
         JSONString.append(TAXII2MediaType.stix, to: &out)
         out += Array("]}".utf8)
     }
@@ -167,13 +178,18 @@ struct TAXII2Controller: Sendable {
     /// The feed named by the path's collection id (its UUID, or its `feed-…` id) if the user is granted it and it is
     /// live; otherwise 404, which does not tell an unknown collection from one the user may not read.
     private func collection(_ context: AppRequestContext, user: User) async throws -> (Feed, Indicator) {
+        let (feed, indicator, _) = try await collectionAndAccess(context, user: user)
+        return (feed, indicator)
+    }
+
+    private func collectionAndAccess(_ context: AppRequestContext, user: User) async throws -> (Feed, Indicator, canWrite: Bool) {
         let id = context.parameters.get("collection") ?? ""
         let now = clock()
-        let found = try await store.read { reader -> (Feed, Indicator)? in
+        let found = try await store.read { reader -> (Feed, Indicator, canWrite: Bool)? in
             guard let feed = try reader.feedsGranted(toUser: user.id).first(where: { Self.collectionID($0) == id || $0.id == id }),
                 feed.isLive(at: now), let indicator = try reader.indicator(id: feed.indicatorID)
             else { return nil }
-            return (feed, indicator)
+            return (feed, indicator, try reader.canWrite(feed: feed.id, user: user.id))
         }
         guard let found else { throw TAXII2Error.notFound("No such collection, or it is not granted to this user.") }
         return found

@@ -304,6 +304,23 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v11-taxii2-write") { db in
+            try db.execute(
+                sql: """
+                    -- a grant may also let the user add indicators through TAXII 2.1 (POST objects)
+                    ALTER TABLE feed_grant ADD COLUMN can_write INTEGER NOT NULL DEFAULT 0;
+
+                    -- TAXII 2.1 status resources of those additions (the JSON answered), kept a week
+                    CREATE TABLE taxii2_status (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL,
+                        created INTEGER NOT NULL,
+                        body TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX taxii2_status_created ON taxii2_status(created);
+                    """
+            )
+        }
         return migrator
     }
 }
