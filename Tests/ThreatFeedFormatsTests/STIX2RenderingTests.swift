@@ -70,6 +70,12 @@ struct STIX2RenderingTests {
         #expect(filter.versions == .any)
         #expect(filter.next == "abc")
         #expect(try TAXII2Filter.parse(query: "next=").next == nil)
+        do {
+            _ = try TAXII2Filter.parse(query: "match[type]=a%0Ab%1B")
+            Issue.record("a type name with control characters was accepted")
+        } catch {
+            #expect(!error.description.contains("\n") && !error.description.contains("\u{1B}"), "\(error)")
+        }
         for bad in ["limit=0", "limit=2147483648", "limit=+5", "limit=5&limit=6", "added_after=2026", "match[id]=x--y", "match[version]=latest", "%G1=2"] {
             #expect(throws: TAXII2QueryError.self, "\(bad)") { try TAXII2Filter.parse(query: bad) }
         }

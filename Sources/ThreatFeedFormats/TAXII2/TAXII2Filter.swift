@@ -33,11 +33,11 @@ public struct TAXII2Filter: Sendable, Equatable {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = percentDecoded(parts[0]) else {
-                throw TAXII2QueryError(parameter: String(parts[0].prefix(64)), problem: "the parameter name is not valid percent-encoded UTF-8")
+                throw TAXII2QueryError(parameter: shown(String(parts[0])), problem: "the parameter name is not valid percent-encoded UTF-8")
             }
             let rawValue = parts.count > 1 ? parts[1] : ""
             guard let value = percentDecoded(rawValue) else {
-                throw TAXII2QueryError(parameter: name, problem: "the value is not valid percent-encoded UTF-8")
+                throw TAXII2QueryError(parameter: shown(name), problem: "the value is not valid percent-encoded UTF-8")
             }
             switch name {
             case "added_after", "limit", "next":
@@ -60,19 +60,19 @@ public struct TAXII2Filter: Sendable, Equatable {
             case "match[id]":
                 let values = try list(name, value, existing: filter.ids)
                 for id in values where !STIX2ObjectID.isWellFormed(id) {
-                    throw TAXII2QueryError(parameter: name, problem: "'\(id.prefix(80))' is not a STIX identifier (type--uuid)")
+                    throw TAXII2QueryError(parameter: name, problem: "\(shown(id)) is not a STIX identifier (type--uuid)")
                 }
                 filter.ids = (filter.ids ?? []) + values
             case "match[type]":
                 let values = try list(name, value, existing: filter.types)
                 for type in values where !isTypeName(type) {
-                    throw TAXII2QueryError(parameter: name, problem: "'\(type.prefix(80))' is not a STIX type name")
+                    throw TAXII2QueryError(parameter: name, problem: "\(shown(type)) is not a STIX type name")
                 }
                 filter.types = (filter.types ?? []) + values
             case "match[spec_version]":
                 let values = try list(name, value, existing: filter.specVersions)
                 for version in values where !isSpecVersion(version) {
-                    throw TAXII2QueryError(parameter: name, problem: "'\(version.prefix(80))' is not a STIX specification version like 2.1")
+                    throw TAXII2QueryError(parameter: name, problem: "\(shown(version)) is not a STIX specification version like 2.1")
                 }
                 filter.specVersions = (filter.specVersions ?? []) + values
             default:  // match[version]
@@ -84,7 +84,7 @@ public struct TAXII2Filter: Sendable, Equatable {
                     case "last", "first", "all": any = true
                     default:
                         guard let label = try? TAXIITimestamp.parse(item) else {
-                            throw TAXII2QueryError(parameter: name, problem: "'\(item.prefix(80))' is not first, last, all or a timestamp")
+                            throw TAXII2QueryError(parameter: name, problem: "\(shown(item)) is not first, last, all or a timestamp")
                         }
                         stamps.append(label)
                     }
@@ -117,6 +117,24 @@ public struct TAXII2Filter: Sendable, Equatable {
             throw TAXII2QueryError(parameter: name, problem: "a value longer than \(maximumValueBytes) bytes")
         }
         return values
+    }
+
+    /// A client's value as an error message repeats it: quoted, cut at 60 characters, control characters escaped,
+    /// so it cannot forge log lines or flood the answer.
+    static func shown(_ text: String) -> String {
+        var result = "'"
+        for (count, scalar) in text.unicodeScalars.enumerated() {
+            if count == 60 {
+                result += "…"
+                break
+            }
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "'"
     }
 
     static func isTypeName(_ text: String) -> Bool {
