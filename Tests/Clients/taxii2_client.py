@@ -123,7 +123,7 @@ def get(args):
     try:
         body = response.json()
     except ValueError:
-        body = response.text[:2000]
+        body = response.text[:1000000]
     return {"status": response.status_code, "headers": dict(response.headers), "body": body}
 
 

@@ -322,6 +322,12 @@ import ThreatFeedTesting
             #expect((single["headers"] as? [String: String])?["X-TAXII-Date-Added-Last"] != nil)
             let missing = try await Self.get(server, collection + "objects/indicator--\(RandomUUID.v4())/")
             #expect(missing["status"] as? Int == 404)
+
+            // Collection reads are counted per feed, as TAXII 1.1 polls are, for /health/clients and /metrics.
+            let metrics = try await Self.get(server, "/metrics", user: nil)
+            let text = metrics["body"] as? String ?? ""
+            #expect(text.contains(#"threatfeed_polls_total{feed="esa",kind="taxii2",outcome="served"}"#), "\(text.prefix(3000))")
+            #expect(text.contains(#"threatfeed_polls_total{feed="-",kind="taxii2",outcome="unauthorized"}"#))
         }
     }
 }

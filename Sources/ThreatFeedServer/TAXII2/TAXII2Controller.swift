@@ -18,12 +18,17 @@ struct TAXII2Controller: Sendable {
     let renderer: STIX2Renderer
     let cursorKey: TAXII2CursorKey
     let writes: TAXII2WriteService
+    let recorder: PollRecorder
 
     static let discoveryPath = "/taxii2/"
     static let apiRootPath = TAXII2CollectionID.apiRootPath
 
-    init(store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, clock: @escaping @Sendable () -> Date) {
+    init(
+        store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, recorder: PollRecorder,
+        clock: @escaping @Sendable () -> Date
+    ) {
         self.store = store
+        self.recorder = recorder
         self.configuration = configuration
         self.credentials = credentials
         self.clock = clock
@@ -111,6 +116,7 @@ struct TAXII2Controller: Sendable {
         guard let user = try await credentials.authenticate(given) else {
             // The name is the client's own input and not secret; the password never leaves the verifier.
             context.logger.notice("taxii2: wrong credentials", metadata: ["user": "\(given.user.prefix(64))"])
+            await recorder.record(feed: "-", client: context.clientAddress, kind: .taxii2, outcome: .unauthorized, served: nil, at: clock())
             throw TAXII2Error.unauthorized
         }
         return user
@@ -238,6 +244,11 @@ struct TAXII2Controller: Sendable {
                 try TAXII2Page.read(reader, indicator: indicator, renderer: renderer, filter: Self.only(objectID), cursor: nil, limit: 1)
             }
             if exists.entries.isEmpty { throw TAXII2Error.notFound("No such object in this collection.") }
+        }
+        if mode == .objects || mode == .manifest {
+            // "Is my SIEM polling?": /health/clients and the poll metrics count collection reads, not single-object lookups.
+            await recorder.record(
+                feed: feed.name.value, client: context.clientAddress, kind: .taxii2, outcome: .served, served: page.entries.count, at: clock())
         }
         context.logger.info(
             "taxii2 read", metadata: ["feed": "\(feed.name)", "user": "\(user.name)", "mode": "\(mode)", "objects": "\(page.entries.count)"])
