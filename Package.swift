@@ -42,7 +42,12 @@ let package = Package(
         // Untrusted XML in (libxml2 with no DTDs, no entities, no network, bounded) and escaping XML out.
         .target(name: "ThreatFeedXML", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         // Wire formats in and out (CTIA JSON/text, TAXII 1.1, STIX 1.x, import files). Knows no storage.
-        .target(name: "ThreatFeedFormats", dependencies: ["ThreatFeedCore", "ThreatFeedXML"], swiftSettings: swiftSettings),
+        .target(
+            name: "ThreatFeedFormats",
+            // Crypto for SHA-1 name-based (v5) UUIDs of STIX 2.1 objects.
+            dependencies: ["ThreatFeedCore", "ThreatFeedXML", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // HTTP routes, health, feed view cache.
         .target(
             name: "ThreatFeedServer",

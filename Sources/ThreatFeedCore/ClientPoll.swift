@@ -7,6 +7,8 @@ public struct ClientPoll: Hashable, Sendable {
         case ctiaJSON = "ctia-json"
         case ctiaText = "ctia-text"
         case taxii
+        /// TAXII 2.1 objects or manifest reads (SIEMs and TIPs).
+        case taxii2
     }
 
     /// How it ended, in words an administrator can act on.

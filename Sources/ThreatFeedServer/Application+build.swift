@@ -53,9 +53,12 @@ func buildRouter(
     router.add(middleware: AccessLogMiddleware(metrics: metrics))
     let cache = FeedViewCache(store: store, idBase: configuration.publicBase)
     CTIAFeedController(store: store, cache: cache, recorder: recorder, clock: clock).addRoutes(to: router)
-    TAXIIController(
-        store: store, configuration: configuration, credentials: CredentialVerifier(store: store), recorder: recorder, clock: clock
-    ).addRoutes(to: router)
+    // One verifier, so TAXII 1.1 and 2.1 share its cache of recently checked passwords.
+    let credentials = CredentialVerifier(store: store)
+    TAXIIController(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
+        .addRoutes(to: router)
+    TAXII2Controller(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
+        .addRoutes(to: router)
     HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     /// The longest from a request's head to the start of its answer (reading the body included); then 408.
     /// Streaming a large answer is not limited by it.
     public var requestTimeout: Duration = .seconds(30)
+    /// The most objects one TAXII 2.1 page holds; a client's larger `limit` is lowered to it (1 … 10,000).
+    public var taxii2MaxPageSize = 1_000
     /// The namespace STIX ids are minted in (`prefix:Indicator-<uuid>`); set your organisation's own.
     public var stixIDNamespace: STIXIDNamespace
     /// The producer identity named in every STIX indicator.

@@ -51,6 +51,7 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
     configuration.taxiiMaxRequestBytes = size(.maxRequestBody)
     configuration.maxHeaderBytes = size(.maxHeaderSize)
     configuration.maxConnections = value(.maxConnections).flatMap(Int.init) ?? configuration.maxConnections
+    configuration.taxii2MaxPageSize = min(value(.taxii2MaxPageSize).flatMap(Int.init) ?? configuration.taxii2MaxPageSize, 10_000)
     configuration.idleTimeout = duration(.idleTimeout) ?? configuration.idleTimeout
     configuration.requestTimeout = duration(.requestTimeout) ?? configuration.requestTimeout
     // Tokens come from the environment or the file only: on the command line every local user could read them in `ps`.

@@ -207,7 +207,7 @@ public struct StoreReader {
         while let row = try rows.next() { try body(Self.storedJudgement(row)) }
     }
 
-    private static func storedJudgement(_ row: Row) -> StoredJudgement {
+    static func storedJudgement(_ row: Row) -> StoredJudgement {
         let type = ObservableType(rawValue: row["type"]) ?? .domain
         let provenanceText: String? = row["provenance"]
         let endMicros: Int64? = row["valid_end"]

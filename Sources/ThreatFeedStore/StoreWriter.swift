@@ -125,13 +125,17 @@ public final class StoreWriter {
         return user
     }
 
-    /// Lets `user` poll `feed` over TAXII with Basic credentials. False when it already could.
+    /// Lets `user` poll `feed` over TAXII with Basic credentials, and with `write` also add indicators to it through
+    /// TAXII 2.1. False when the grant was already exactly that.
     @discardableResult
-    public func grant(feed feedName: EntityName, toUser userName: EntityName) throws -> Bool {
+    public func grant(feed feedName: EntityName, toUser userName: EntityName, write: Bool = false) throws -> Bool {
         let (feed, user) = try feedAndUser(feedName, userName)
         try db.execute(
-            sql: "INSERT OR IGNORE INTO feed_grant (feed_id, user_id, created) VALUES (?, ?, ?)",
-            arguments: [feed.id, user.id, micros(now)]
+            sql: """
+                INSERT INTO feed_grant (feed_id, user_id, created, can_write) VALUES (?, ?, ?, ?)
+                ON CONFLICT (feed_id, user_id) DO UPDATE SET can_write = excluded.can_write WHERE can_write != excluded.can_write
+                """,
+            arguments: [feed.id, user.id, micros(now), write]
         )
         return db.changesCount > 0
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThreatFeedCore
 import ThreatFeedService
+import ThreatFeedFormats
 import ThreatFeedStore
 
 /// `threatfeed feed create|list|show|rotate-secret|delete`.
@@ -173,12 +174,15 @@ struct FeedCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Feed name.") var feed: String
         @Argument(help: "User name (see 'threatfeed user add').") var user: String
+        @Flag(help: "Also let the user add indicators to the feed's indicator through TAXII 2.1 (without it, a grant is read-only).")
+        var write = false
 
         func run() throws {
             let store = try global.openStore()
             let (feedName, userName) = try reportingErrors { (try EntityName(feed), try EntityName(user)) }
-            let added = try reportingErrors { try store.writeNow { try $0.grant(feed: feedName, toUser: userName) } }
-            print(added ? "granted feed '\(feed)' to user '\(user)'" : "user '\(user)' could already poll feed '\(feed)'")
+            let added = try reportingErrors { try store.writeNow { try $0.grant(feed: feedName, toUser: userName, write: write) } }
+            let access = write ? " (may also add indicators through TAXII 2.1)" : ""
+            print(added ? "granted feed '\(feed)' to user '\(user)'\(access)" : "user '\(user)' could already poll feed '\(feed)'\(access)")
         }
     }
 
@@ -220,6 +224,10 @@ struct FeedPrinter {
                 "polling_port": url.port, "use_https": url.usesHTTPS, "user_credentials": true, "users": users,
                 "discovery_url": "\(url.base)/taxii/discovery",
             ] as [String: Any]
+            object["taxii2"] = [
+                "api_root_url": url.base + TAXII2CollectionID.apiRootPath, "collection_id": TAXII2CollectionID.of(feedID: feed.id),
+                "users": users,
+            ] as [String: Any]
             if let size = feed.maxPartSize { object["max_part_size"] = size }
             try printJSON(object)
             return
@@ -256,6 +264,13 @@ struct FeedPrinter {
             "  Polling Port:      \(url.port)",
             "  Use HTTPS:         \(url.usesHTTPS ? "Yes" : "No")",
             "  User Credentials:  Yes — \(users.isEmpty ? "no user granted yet: threatfeed user add NAME; threatfeed feed grant \(feed.name) NAME" : "granted to \(users.joined(separator: ", "))")",
+        ]
+        lines += [
+            "",
+            "For SIEMs and TIPs over TAXII 2.1 (Microsoft Sentinel, OpenCTI, …):",
+            "  API Root URL:      \(url.base + TAXII2CollectionID.apiRootPath)",
+            "  Collection ID:     \(TAXII2CollectionID.of(feedID: feed.id))",
+            "  User:              the same TAXII users and grants",
         ]
         if !url.usesHTTPS {
             lines.append("Note: plain HTTP. Gateways should poll over HTTPS in production.")

@@ -26,7 +26,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Indicator to add the judgements to (created if missing).")
     var indicator: String
 
-    @Option(help: "File format: auto, txt, csv or json (auto uses the extension, then the content).")
+    @Option(help: "File format: auto, txt, csv, json (also STIX 2.1 bundles) or stix (STIX 1.x XML); auto uses the extension, then the content.")
     var format: String = "auto"
 
     @Option(name: .customLong("type"), help: "Treat every value as this type: \(ObservableType.namesForHelp).")
@@ -59,7 +59,7 @@ struct ImportCommand: ParsableCommand {
         }
         guard let tlp = TLP(name: tlp) else { throw CLIError("invalid --tlp '\(tlp)': use one of \(TLP.namesForHelp)") }
         guard let format = ImportFormat(rawValue: format.lowercased()) else {
-            throw CLIError("invalid --format '\(format)': use auto, txt, csv or json")
+            throw CLIError("invalid --format '\(format)': use auto, txt, csv, json or stix")
         }
         var type: ObservableType?
         if let forcedType {

@@ -1,11 +1,13 @@
 /// The file formats `threatfeed import` reads.
 public enum ImportFormat: String, CaseIterable, Sendable {
     case auto, txt, csv, json
+    /// STIX 1.x XML (packages, or anything holding them such as a TAXII 1.1 poll response).
+    case stix
 
-    /// Picks the concrete format for a file: first by extension (`.txt`/`.list`/`.csv`/`.json`),
+    /// Picks the concrete format for a file: first by extension (`.txt`/`.list`/`.csv`/`.json`/`.xml`),
     /// then by sniffing its first bytes, so files named `iocs` or `blocklist.ioc` still work.
     ///
-    /// Sniffing: a first non-blank byte `{`, or `[` not followed by an address (a bracketed
+    /// Sniffing: a first non-blank byte `<` means STIX XML; `{`, or `[` not followed by an address (a bracketed
     /// IPv6 value such as `[2001:db8::1]` is text), means JSON; a first non-comment line that
     /// is a comma-separated header with a `value` column means CSV; anything else is text.
     /// Never returns `.auto`.
@@ -21,6 +23,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
         case "txt", "list", "lst": return .txt
         case "csv": return .csv
         case "json": return .json
+        case "xml", "stix": return .stix
         default: return nil
         }
     }
@@ -31,6 +34,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
         while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
         guard index < bytes.count else { return .txt }
         if bytes[index] == UInt8(ascii: "{") { return .json }
+        if bytes[index] == UInt8(ascii: "<") { return .stix }
         if bytes[index] == UInt8(ascii: "[") {
             var next = index + 1
             while next < bytes.count, isWhitespace(bytes[next]) { next += 1 }

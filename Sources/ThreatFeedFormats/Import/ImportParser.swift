@@ -1,6 +1,6 @@
 import ThreatFeedCore
 
-/// Reads import files (text, CSV, JSON) into records and rejections. Knows no storage:
+/// Reads import files (text, CSV, JSON, STIX) into records and rejections. Knows no storage:
 /// the caller decides defaults, de-duplication and what `--strict` or `--dry-run` mean.
 public enum ImportParser {
     /// Streams records and rejections in file order: `record` for each valid entry, `reject`
@@ -46,6 +46,8 @@ public enum ImportParser {
             try CSVImportParser.parse(buffer, forcedType: forcedType, record: record, reject: reject)
         case .json:
             try JSONImportParser.parse(buffer, forcedType: forcedType, record: record, reject: reject)
+        case .stix:
+            try STIXXMLImportParser.parse(buffer, forcedType: forcedType, record: record, reject: reject)
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import ThreatFeedCore
 
-/// JSON import: a top-level array of objects, or a CTIA feed body (`{"observables":[…]}` or
-/// `{"judgements":[…]}`), so the server's own feed output can be imported back.
+/// JSON import: a top-level array of objects, a CTIA feed body (`{"observables":[…]}` or
+/// `{"judgements":[…]}`), so the server's own feed output can be imported back, or a STIX 2.1
+/// bundle (`{"type":"bundle","objects":[…]}`, see `STIX2BundleEntry`).
 ///
 /// The locator validates the text and supplies line numbers; Foundation supplies the values.
 /// Each element may be flat (`type`, `value`, `valid_until`, `description`, …) or a CTIM
@@ -35,10 +36,12 @@ enum JSONImportParser {
         }
 
         var interpreter = EntryInterpreter(forcedType: forcedType)
+        let bundle = member == STIX2BundleEntry.member
         for (offset, element) in elements.enumerated() {
             let line = lines[offset]
             do {
-                let raw = try entry(element)
+                let found: RawEntry? = try bundle ? STIX2BundleEntry.entry(element) : Optional(entry(element))
+                guard let raw = found else { continue }
                 try record(try interpreter.record(from: raw, line: line))
             } catch let problem as EntryProblem {
                 try reject(ImportRejection(line: line, reason: "element \(offset + 1): \(problem.reason)"))
@@ -54,6 +57,7 @@ enum JSONImportParser {
             return nil
         case .object:
             let present = feedMembers.filter { name in layout.members.contains { $0.key == name } }
+            if present.isEmpty, let bundle = try STIX2BundleEntry.member(of: layout) { return bundle }
             guard let name = present.first else {
                 let keys = layout.members.map { ImportText.quoted($0.key) }
                 let found = keys.isEmpty ? "an empty object" : "an object with \(keys.joined(separator: ", "))"
@@ -156,7 +160,7 @@ enum JSONImportParser {
     // JSON null counts as absent. The expected type is tested first: asking whether a
     // String is an NSNull bridges it to NSString on Linux, which is slow.
 
-    private static func string(_ object: [String: Any], _ key: String, label: String? = nil) throws(EntryProblem) -> String? {
+    static func string(_ object: [String: Any], _ key: String, label: String? = nil) throws(EntryProblem) -> String? {
         guard let value = object[key] else { return nil }
         if let text = value as? String { return text }
         if value is NSNull { return nil }
@@ -172,11 +176,11 @@ enum JSONImportParser {
 
     /// Foundation on Linux bridges `true` to an NSNumber that also casts to Int (and `1` to
     /// one that casts to Bool), so booleans are told apart by their storage type.
-    private static func isBoolean(_ number: NSNumber) -> Bool {
+    static func isBoolean(_ number: NSNumber) -> Bool {
         String(cString: number.objCType) == "c"
     }
 
-    private static func describe(_ value: Any) -> String {
+    static func describe(_ value: Any) -> String {
         if value is String { return "a string" }
         if let number = value as? NSNumber { return isBoolean(number) ? "a boolean" : "a number" }
         if value is [String: Any] { return "an object" }

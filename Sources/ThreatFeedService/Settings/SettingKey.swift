@@ -36,6 +36,8 @@ public extension SettingKey {
     static let maxRequestBody = SettingKey("limits.max_request_body", "THREATFEED_MAX_REQUEST_BODY", .size, default: "1MiB")
     static let maxHeaderSize = SettingKey("limits.max_header_size", "THREATFEED_MAX_HEADER_SIZE", .size, default: "32KiB")
     static let maxConnections = SettingKey("limits.max_connections", "THREATFEED_MAX_CONNECTIONS", .count, default: "1000")
+    /// The most objects a TAXII 2.1 page holds (a client's larger `limit` is lowered to it); at most 10,000.
+    static let taxii2MaxPageSize = SettingKey("limits.taxii2_max_page_size", "THREATFEED_TAXII2_MAX_PAGE_SIZE", .count, default: "1000")
     static let idleTimeout = SettingKey("limits.idle_timeout", "THREATFEED_IDLE_TIMEOUT", .duration, default: "60s")
     static let requestTimeout = SettingKey("limits.request_timeout", "THREATFEED_REQUEST_TIMEOUT", .duration, default: "30s")
     static let tlsCertificate = SettingKey("tls.certificate", "THREATFEED_TLS_CERT", .path)
@@ -119,7 +121,7 @@ public extension SettingKey {
     ]
 
     static let all: [SettingKey] = [
-        host, port, publicURL, allowInsecureHTTP, drainDelay, maxRequestBody, maxHeaderSize, maxConnections, idleTimeout,
+        host, port, publicURL, allowInsecureHTTP, drainDelay, maxRequestBody, maxHeaderSize, maxConnections, taxii2MaxPageSize, idleTimeout,
         requestTimeout, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
         importValidFor, stixIDNamespace, stixProducer, feedsDirectory, adminToken, metricsToken,
         etdRegion, etdBaseURL, etdClientID, etdClientSecret, etdAPIKey, etdPollInterval, etdSettleDelay, etdLookBack,

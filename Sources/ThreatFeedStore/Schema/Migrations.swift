@@ -316,6 +316,38 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v11-taxii2") { db in
+            try db.execute(
+                sql: """
+                    -- TAXII 2.1 looks objects up by id (indicator--<judgement uuid>)
+                    CREATE INDEX judgement_uuid ON judgement(uuid);
+
+                    -- random keys made once and shared by every server on this database (the TAXII 2.1
+                    -- paging cursor is signed with one, so it survives restarts and works behind a load balancer)
+                    CREATE TABLE server_key (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        key BLOB NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    """
+            )
+        }
+        migrator.registerMigration("v12-taxii2-write") { db in
+            try db.execute(
+                sql: """
+                    -- a grant may also let the user add indicators through TAXII 2.1 (POST objects)
+                    ALTER TABLE feed_grant ADD COLUMN can_write INTEGER NOT NULL DEFAULT 0;
+
+                    -- TAXII 2.1 status resources of those additions (the JSON answered), kept a week
+                    CREATE TABLE taxii2_status (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL,
+                        created INTEGER NOT NULL,
+                        body TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX taxii2_status_created ON taxii2_status(created);
+                    """
+            )
+        }
         return migrator
     }
 }
