@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ThreatFeedMailTests",
-            dependencies: ["ThreatFeedMail", "ThreatFeedTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ThreatFeedMail", "ThreatFeedCore", "ThreatFeedTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

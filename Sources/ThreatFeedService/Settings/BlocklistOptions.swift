@@ -52,7 +52,7 @@ public enum BlocklistOptions {
         configuration.caFile = settings.string(.blocklistCAFile)
         // Undocumented test hook: the first retry wait in seconds (default 1).
         if let text = settings.environment["THREATFEED_BLOCKLIST_RETRY_DELAY"], let delay = Double(text), delay >= 0 {
-            configuration.initialDelay = delay
+            configuration.retry.initialDelay = delay
         }
         return configuration
     }
