@@ -106,7 +106,9 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
         configuration.remediationDryRun = remediationConfiguration.dryRun
     }
     // Notifications run only when enabled; incomplete settings stop start-up naming the key.
-    let notificationService = try NotificationOptions.service(settings, store: store, pollActivity: etdService?.activity)
+    let notificationService = try NotificationOptions.service(
+        settings, ledger: store, clock: options.actionClock, pollActivity: etdService?.activity
+    )
     configuration.notificationsEnabled = notificationService != nil
     // Gateway blocklist sync: only when enabled; incomplete settings stop start-up naming the key.
     var blocklistService: BlocklistSyncService?
