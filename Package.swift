@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "ThreatFeedServiceTests",
             dependencies: [
-                "ThreatFeedService", "ThreatFeedTesting", "ThreatFeedCore", "ThreatFeedStore",
+                "ThreatFeedService", "ThreatFeedTesting", "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedActions",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -67,7 +67,7 @@ public enum BlocklistOptions {
         var owned: HTTPClient?
         if let caFile = configuration.caFile {
             do { owned = try OutboundHTTPClient.make(caFile: caFile) } catch {
-                throw ConfigurationError(error.description.replacingOccurrences(of: "remediation.ca_file", with: "blocklist.ca_file"))
+                throw ConfigurationError("\(SettingKey.blocklistCAFile.key) \(error)")
             }
         }
         let session = AsyncOSSession(
