@@ -116,7 +116,7 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
         let blocklistConfiguration = try BlocklistOptions.configuration(settings)
         let (runner, owned) = try BlocklistOptions.runner(blocklistConfiguration, store: store, logger: Logger(label: "threatfeed.blocklist"))
         if let owned { ownedClients.append(owned) }
-        blocklistService = BlocklistSyncService(runner: runner, interval: blocklistConfiguration.interval.seconds)
+        blocklistService = BlocklistSyncService(runner: runner, interval: blocklistConfiguration.interval.seconds, clock: options.actionClock)
         configuration.blocklistEnabled = true
         configuration.blocklistDryRun = blocklistConfiguration.dryRun
         configuration.blocklistList = blocklistConfiguration.list
@@ -136,7 +136,7 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
     // Stopped in reverse order: draining starts first, the HTTP server (finishing in-flight answers) last, and the
     // owned HTTP clients after everything that uses them.
     var services: [any Service] = ownedClients.map { HTTPClientShutdownService(client: $0) }
-    services += [app, RetentionService(store: store, retention: retention, logger: logger)]
+    services += [app, RetentionService(store: store, retention: retention, logger: logger, clock: options.actionClock)]
     if let etdService { services.append(etdService) }
     if let remediationService { services.append(remediationService) }
     if let notificationService { services.append(notificationService) }

@@ -30,15 +30,12 @@ struct NotificationService: Service {
                 metadata: ["convictions": "\(interrupted)"]
             )
         }
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do { try await pollActivity?.waitUntilIdle(limit: 600) } catch { return }
-                do { try await cycle(since: since) } catch {
-                    logger.error("notifications: cycle failed", metadata: ["error": "\(error)"])
-                }
-                do { try await clock.sleep(seconds: interval.seconds) } catch { return }
+        try await PeriodicService(interval: interval.seconds, clock: clock) { [self] in
+            do { try await pollActivity?.waitUntilIdle(limit: 600) } catch { return }
+            do { try await cycle(since: since) } catch {
+                logger.error("notifications: cycle failed", metadata: ["error": "\(error)"])
             }
-        }
+        }.run()
     }
 
     func cycle(since: Date) async throws {
