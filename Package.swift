@@ -201,13 +201,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ThreatFeedMailTests",
-            dependencies: ["ThreatFeedMail", "ThreatFeedTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ThreatFeedMail", "ThreatFeedCore", "ThreatFeedTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ThreatFeedServiceTests",
             dependencies: [
-                "ThreatFeedService", "ThreatFeedTesting", "ThreatFeedCore", "ThreatFeedStore",
+                "ThreatFeedService", "ThreatFeedTesting", "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedActions",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

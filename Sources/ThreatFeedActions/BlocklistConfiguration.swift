@@ -21,11 +21,8 @@ public struct BlocklistConfiguration: Sendable {
     public var dryRun = false
     public var caFile: String?
     public var requestTimeout: TimeSpan = TimeSpan(seconds: 30)
-    /// Attempts per request within a run (5xx, 429, no answer), with doubling waits from `initialDelay`.
-    public var maxAttempts = 4
-    public var initialDelay = 1.0
-    /// A 429 asking for a longer wait than this (seconds) ends the run; the next run retries.
-    public var maxRetryAfter = 120.0
+    /// Attempts per request within a run (5xx, 429, no answer); a 429 asking for longer than `maxRetryAfter` ends the run.
+    public var retry = RetryPolicy.blocklist
 
     public init(baseURL: String, prefix: String, credentials: AsyncOSCredentials, indicator: String, recipients: [String]) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL

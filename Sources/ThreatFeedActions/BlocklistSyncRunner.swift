@@ -168,16 +168,16 @@ public struct BlocklistSyncRunner: Sendable {
         report.deleted.append(value)
     }
 
-    /// One request with retries on 5xx, 429 and no answer, waiting `initialDelay` doubled each time, or what a
-    /// 429's Retry-After asks (up to `maxRetryAfter`).
+    /// One request with retries on 5xx, 429 and no answer, waiting as `configuration.retry` says, or what a
+    /// 429's Retry-After asks (up to its `maxRetryAfter`).
     /// A refusal or the last failure stops the run; the row stays `adding`/`deleting` and is redone next run.
     private func attempt(
         _ method: String, _ value: String, _ send: () async throws(AsyncOSError) -> BlocklistClient.Answer
     ) async throws(BlocklistSyncError) -> Int {
-        var delay = configuration.initialDelay
-        for number in 1...max(1, configuration.maxAttempts) {
-            let last = number >= configuration.maxAttempts
-            var wait = delay
+        let retry = configuration.retry
+        for number in 1...max(1, retry.maxAttempts) {
+            let last = number >= retry.maxAttempts
+            var wait = retry.delay(afterAttempt: number)
             do {
                 switch try await send() {
                 case .done(let status):
@@ -188,7 +188,7 @@ public struct BlocklistSyncRunner: Sendable {
                     if last { throw BlocklistSyncError.refused(method: method, path: path, value: value, status: status, message: message) }
                     if let retryAfter {
                         // The gateway said when; a wait longer than the cap ends this run instead (the next run carries on).
-                        guard retryAfter <= configuration.maxRetryAfter else {
+                        guard retryAfter <= retry.maxRetryAfter else {
                             throw BlocklistSyncError.refused(method: method, path: path, value: value, status: status, message: message)
                         }
                         wait = retryAfter
@@ -204,7 +204,6 @@ public struct BlocklistSyncRunner: Sendable {
                 throw .store("\(error)")
             }
             do { try await clock.sleep(seconds: wait) } catch { throw .asyncOS(.cancelled) }
-            delay *= 2
         }
         throw .asyncOS(.cancelled)
     }

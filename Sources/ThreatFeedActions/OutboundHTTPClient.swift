@@ -9,8 +9,26 @@ import NIOSSL
 /// deadline (30 s per attempt; swift-server/async-http-client#743), while the runners have their own backoff and
 /// record each failure.
 public enum OutboundHTTPClient {
+    /// A CA file that cannot be used. Names the file, not the setting: the caller knows which setting named it.
     public struct CAFileError: Error, CustomStringConvertible {
-        public let description: String
+        private enum Code {
+            case unreadable(String)
+            case empty
+        }
+
+        /// The file as given.
+        public let file: String
+        private let code: Code
+
+        public var description: String {
+            switch code {
+            case .unreadable(let reason): "\(file): cannot read PEM certificates (\(reason))"
+            case .empty: "\(file): no certificate in the file"
+            }
+        }
+
+        static func unreadable(_ file: String, _ error: any Error) -> CAFileError { CAFileError(file: file, code: .unreadable("\(error)")) }
+        static func empty(_ file: String) -> CAFileError { CAFileError(file: file, code: .empty) }
     }
 
     /// A new client trusting the system roots plus the certificates in `caFile`; the caller shuts it down.
@@ -19,9 +37,9 @@ public enum OutboundHTTPClient {
         do {
             certificates = try NIOSSLCertificate.fromPEMFile(caFile)
         } catch {
-            throw CAFileError(description: "remediation.ca_file \(caFile): cannot read PEM certificates (\(error))")
+            throw .unreadable(caFile, error)
         }
-        guard !certificates.isEmpty else { throw CAFileError(description: "remediation.ca_file \(caFile): no certificate in the file") }
+        guard !certificates.isEmpty else { throw .empty(caFile) }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.additionalTrustRoots = [.certificates(certificates)]
         var configuration = failingFast

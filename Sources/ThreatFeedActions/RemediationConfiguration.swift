@@ -18,7 +18,7 @@ public struct RemediationConfiguration: Sendable {
     public var requestTimeout: TimeSpan = TimeSpan(seconds: 30)
     /// How often the runner looks for work when nothing wakes it (the ETD poller wakes it after each cycle).
     public var interval: TimeSpan = TimeSpan(seconds: 60)
-    public var retry = RemediationRetryPolicy()
+    public var retry = RetryPolicy.remediation
 
     public init(smaURL: String, credentials: AsyncOSCredentials) {
         self.smaURL = smaURL.hasSuffix("/") ? String(smaURL.dropLast()) : smaURL

@@ -21,13 +21,13 @@ public actor ETDClient {
     private let httpClient: HTTPClient
     private let clock: any WallClock
     private let limiter: ETDRateLimiter
-    private let retry: ETDRetryPolicy
+    private let retry: RetryPolicy
     private let logger: Logger
     private var token: (value: String, obtained: Date)?
 
     public init(
         configuration: ETDConfiguration, httpClient: HTTPClient, clock: any WallClock = SystemClock(),
-        retry: ETDRetryPolicy = ETDRetryPolicy(), logger: Logger = Logger(label: "threatfeed.etd")
+        retry: RetryPolicy = .etd, logger: Logger = Logger(label: "threatfeed.etd")
     ) {
         self.configuration = configuration
         self.httpClient = httpClient

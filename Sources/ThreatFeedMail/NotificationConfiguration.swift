@@ -1,4 +1,5 @@
 import Foundation
+import ThreatFeedCore
 
 /// Everything administrator notifications need, as one plain value for the configuration
 /// loader to fill. `validate()` checks it; `clientConfiguration` and `composer` turn it into
@@ -25,7 +26,7 @@ public struct NotificationConfiguration: Sendable, Equatable, CustomStringConver
     /// Connect timeout and per-command timeout, in seconds.
     public var timeoutSeconds: Double = 30
     public var filter = NotificationFilter()
-    public var retry = NotificationRetryPolicy()
+    public var retry = RetryPolicy.notification
     public var subjectPrefix = "ThreatFeed"
     /// Compose and log the message, send nothing.
     public var dryRun = false

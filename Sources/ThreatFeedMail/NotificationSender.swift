@@ -9,13 +9,13 @@ public struct NotificationSender: Sendable {
         public let attempts: Int
     }
 
-    public let retry: NotificationRetryPolicy
+    public let retry: RetryPolicy
     private let transport: any MailTransport
     private let clock: any WallClock
     private let logger: Logger
 
     public init(
-        transport: any MailTransport, retry: NotificationRetryPolicy = NotificationRetryPolicy(),
+        transport: any MailTransport, retry: RetryPolicy = .notification,
         clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "threatfeed.notifications")
     ) {
         self.transport = transport

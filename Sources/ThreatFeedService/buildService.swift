@@ -107,7 +107,9 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
         configuration.remediationDryRun = remediationConfiguration.dryRun
     }
     // Notifications run only when enabled; incomplete settings stop start-up naming the key.
-    let notificationService = try NotificationOptions.service(settings, store: store, pollActivity: etdService?.activity)
+    let notificationService = try NotificationOptions.service(
+        settings, ledger: store, clock: options.actionClock, pollActivity: etdService?.activity
+    )
     configuration.notificationsEnabled = notificationService != nil
     // Gateway blocklist sync: only when enabled; incomplete settings stop start-up naming the key.
     var blocklistService: BlocklistSyncService?
@@ -115,7 +117,7 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
         let blocklistConfiguration = try BlocklistOptions.configuration(settings)
         let (runner, owned) = try BlocklistOptions.runner(blocklistConfiguration, store: store, logger: Logger(label: "threatfeed.blocklist"))
         if let owned { ownedClients.append(owned) }
-        blocklistService = BlocklistSyncService(runner: runner, interval: blocklistConfiguration.interval.seconds)
+        blocklistService = BlocklistSyncService(runner: runner, interval: blocklistConfiguration.interval.seconds, clock: options.actionClock)
         configuration.blocklistEnabled = true
         configuration.blocklistDryRun = blocklistConfiguration.dryRun
         configuration.blocklistList = blocklistConfiguration.list
@@ -135,7 +137,7 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
     // Stopped in reverse order: draining starts first, the HTTP server (finishing in-flight answers) last, and the
     // owned HTTP clients after everything that uses them.
     var services: [any Service] = ownedClients.map { HTTPClientShutdownService(client: $0) }
-    services += [app, RetentionService(store: store, retention: retention, logger: logger)]
+    services += [app, RetentionService(store: store, retention: retention, logger: logger, clock: options.actionClock)]
     if let etdService { services.append(etdService) }
     if let remediationService { services.append(remediationService) }
     if let notificationService { services.append(notificationService) }

@@ -29,7 +29,7 @@ import ThreatFeedTesting
         let port = try freeLoopbackPort()
         var configuration = ETDConfiguration.fake(port: port, timeout: timeout)
         if let credentials { configuration.credentials = credentials }
-        var retry = ETDRetryPolicy()
+        var retry = RetryPolicy.etd
         retry.maxAttempts = 6
         let client = ETDClient(configuration: configuration, httpClient: HTTPClient.shared, clock: clock, retry: retry)
         let harness = Harness(fake: fake, clock: clock, client: client, port: port)
@@ -153,7 +153,7 @@ import ThreatFeedTesting
     }
 
     @Test func backoffGrowsExponentiallyWithJitterAndIsCapped() {
-        let policy = ETDRetryPolicy()
+        let policy = RetryPolicy.etd
         #expect(policy.delay(afterAttempt: 1, random: 0) == 0.5)
         #expect(policy.delay(afterAttempt: 1, random: 1) == 1)
         #expect(policy.delay(afterAttempt: 3, random: 0) == 2)

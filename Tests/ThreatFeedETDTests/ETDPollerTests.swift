@@ -53,7 +53,7 @@ import ThreatFeedTesting
             // Every cycle here, so the retrospective clearing below is seen by the next cycle.
             configuration.clearingScanInterval = TimeSpan(seconds: clearingEvery)
             let policy = try SafetyPolicy.forTests()
-            var retry = ETDRetryPolicy()
+            var retry = RetryPolicy.etd
             retry.maxAttempts = 5
             var logger = Logger(label: "etd-test")
             logger.logLevel = .critical

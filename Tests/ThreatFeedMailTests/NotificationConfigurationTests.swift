@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThreatFeedCore
 import ThreatFeedMail
 
 @Suite struct NotificationConfigurationTests {

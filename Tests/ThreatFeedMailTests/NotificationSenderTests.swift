@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThreatFeedCore
 import ThreatFeedMail
 import ThreatFeedTesting
 
@@ -16,7 +17,7 @@ import ThreatFeedTesting
     func sender(port: Int, clock: VirtualClock, attempts: Int = 4) -> NotificationSender {
         NotificationSender(
             transport: SMTPClient(configuration: configuration(port: port).clientConfiguration),
-            retry: NotificationRetryPolicy(maxAttempts: attempts, initialDelay: 2, maxDelay: 60), clock: clock)
+            retry: RetryPolicy(maxAttempts: attempts, initialDelay: 2, maxDelay: 60), clock: clock)
     }
 
     let envelope = SMTPEnvelope(from: "threatfeed@corp.example", recipients: ["soc@corp.example"], message: "Subject: t\r\n\r\nbody")

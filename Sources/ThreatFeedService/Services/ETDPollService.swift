@@ -18,18 +18,15 @@ struct ETDPollService: Service {
     let activity = ETDPollActivity(polling: true)
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                activity.set(true)
-                do {
-                    try await poller.runCycle()
-                } catch {
-                    // Already recorded and logged by the poller; the server keeps serving what it has.
-                }
-                activity.set(false)
-                afterCycle?.pull()
-                do { try await clock.sleep(seconds: interval) } catch { return }
+        try await PeriodicService(interval: interval, clock: clock) { [poller, activity, afterCycle] in
+            activity.set(true)
+            do {
+                _ = try await poller.runCycle()
+            } catch {
+                // Already recorded and logged by the poller; the server keeps serving what it has.
             }
-        }
+            activity.set(false)
+            afterCycle?.pull()
+        }.run()
     }
 }

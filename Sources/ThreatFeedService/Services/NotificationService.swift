@@ -3,7 +3,6 @@ import Logging
 import ServiceLifecycle
 import ThreatFeedCore
 import ThreatFeedMail
-import ThreatFeedStore
 
 /// E-mails the administrator about convictions, one message per cycle listing those that match the filters.
 ///
@@ -12,7 +11,8 @@ import ThreatFeedStore
 /// possible). Convictions that do not match are recorded `filtered`, so they are not considered again. A send
 /// that fails after the notifier's retries leaves its convictions pending for the next cycle.
 struct NotificationService: Service {
-    let store: Store
+    let ledger: any NotificationLedger
+    let clock: any WallClock
     let notifier: ConvictionNotifier
     /// Verdicts ETD publishes (etd.verdicts): the convictions there can be.
     let verdicts: [String]
@@ -22,50 +22,47 @@ struct NotificationService: Service {
     var pollActivity: ETDPollActivity?
 
     func run() async throws {
-        let since = try store.notificationsEnabledSince(Date())
-        let interrupted = try store.markInterruptedNotificationsUnconfirmed()
+        let since = try await ledger.notificationsEnabledSince(clock.now())
+        let interrupted = try await ledger.markInterruptedNotificationsUnconfirmed()
         if interrupted > 0 {
             logger.warning(
                 "notifications: the process stopped while a notification was being sent; its convictions are not listed again",
                 metadata: ["convictions": "\(interrupted)"]
             )
         }
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do { try await pollActivity?.waitUntilIdle(limit: 600) } catch { return }
-                do { try await cycle(since: since) } catch {
-                    logger.error("notifications: cycle failed", metadata: ["error": "\(error)"])
-                }
-                do { try await Task.sleep(for: .seconds(interval.seconds)) } catch { return }
+        try await PeriodicService(interval: interval.seconds, clock: clock) { [self] in
+            do { try await pollActivity?.waitUntilIdle(limit: 600) } catch { return }
+            do { try await cycle(since: since) } catch {
+                logger.error("notifications: cycle failed", metadata: ["error": "\(error)"])
             }
-        }
+        }.run()
     }
 
     func cycle(since: Date) async throws {
-        let records = try await store.unnotifiedConvictions(since: since, verdicts: verdicts)
+        let records = try await ledger.unnotifiedConvictions(since: since, verdicts: verdicts)
         guard !records.isEmpty else { return }
-        let now = Date()
+        let now = clock.now()
         let notices = records.map(Self.notice)
         let matching = notifier.configuration.filter.select(notices)
         let matchingIDs = Set(matching.map(\.messageID))
-        try await store.recordNotification(
+        try await ledger.recordNotification(
             records.filter { !matchingIDs.contains($0.key.messageID) }.map(\.key), state: .filtered, mailID: nil, at: now
         )
         let keys = records.filter { matchingIDs.contains($0.key.messageID) }.map(\.key)
         guard !keys.isEmpty else { return }
-        try await store.recordNotification(keys, state: .sending, mailID: nil, at: now)
+        try await ledger.recordNotification(keys, state: .sending, mailID: nil, at: now)
         do {
             switch try await notifier.notify(matching, now: now) {
             case .sent(let mail, _):
-                try await store.recordNotification(keys, state: .sent, mailID: mail.messageID, at: Date())
+                try await ledger.recordNotification(keys, state: .sent, mailID: mail.messageID, at: clock.now())
             case .dryRun(let mail):
-                try await store.recordNotification(keys, state: .dryRun, mailID: mail.messageID, at: Date())
+                try await ledger.recordNotification(keys, state: .dryRun, mailID: mail.messageID, at: clock.now())
             case .nothingMatched:
-                try await store.recordNotification(keys, state: .filtered, mailID: nil, at: Date())
+                try await ledger.recordNotification(keys, state: .filtered, mailID: nil, at: clock.now())
             }
         } catch {
             logger.error("notifications: not sent, the convictions stay pending", metadata: ["error": "\(error)"])
-            try await store.abandonNotification(keys, error: "\(error)", at: Date())
+            try await ledger.abandonNotification(keys, error: "\(error)", at: clock.now())
         }
     }
 

@@ -9,11 +9,12 @@ struct RetentionService: Service {
     let store: Store
     let retention: TimeSpan
     let logger: Logger
-    var every: Duration = .seconds(6 * 3_600)
+    let clock: any WallClock
+    var every: Double = 6 * 3_600
 
     func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let cutoff = Date().addingTimeInterval(-retention.seconds)
+        try await PeriodicService(interval: every, clock: clock) { [store, retention, logger, clock] in
+            let cutoff = clock.now().addingTimeInterval(-retention.seconds)
             do {
                 let removed = try await store.write { try $0.pruneJudgements(endedBefore: cutoff) }
                 if removed > 0 {
@@ -23,7 +24,6 @@ struct RetentionService: Service {
                 // A busy or failing database is reported and retried next time; serving goes on.
                 logger.warning("retention: prune failed", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
-        }
+        }.run()
     }
 }

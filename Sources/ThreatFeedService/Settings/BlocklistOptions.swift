@@ -52,7 +52,7 @@ public enum BlocklistOptions {
         configuration.caFile = settings.string(.blocklistCAFile)
         // Undocumented test hook: the first retry wait in seconds (default 1).
         if let text = settings.environment["THREATFEED_BLOCKLIST_RETRY_DELAY"], let delay = Double(text), delay.isFinite, (0...3_600).contains(delay) {
-            configuration.initialDelay = delay
+            configuration.retry.initialDelay = delay
         }
         return configuration
     }
@@ -67,7 +67,7 @@ public enum BlocklistOptions {
         var owned: HTTPClient?
         if let caFile = configuration.caFile {
             do { owned = try OutboundHTTPClient.make(caFile: caFile) } catch {
-                throw ConfigurationError(error.description.replacingOccurrences(of: "remediation.ca_file", with: "blocklist.ca_file"))
+                throw ConfigurationError("\(SettingKey.blocklistCAFile.key) \(error)")
             }
         }
         let session = AsyncOSSession(

@@ -2,7 +2,6 @@ import Foundation
 import ThreatFeedCore
 import Logging
 import ThreatFeedMail
-import ThreatFeedStore
 
 /// The `notifications.*` settings as a notifier configuration. Nil when notifications are off; an error naming the
 /// key when they are on but incomplete or wrong.
@@ -70,7 +69,9 @@ enum NotificationOptions {
 
 extension NotificationOptions {
     /// The notification service `serve` runs, or nil when notifications are off.
-    static func service(_ settings: Settings, store: Store, pollActivity: ETDPollActivity?) throws -> NotificationService? {
+    static func service(
+        _ settings: Settings, ledger: any NotificationLedger, clock: any WallClock, pollActivity: ETDPollActivity?
+    ) throws -> NotificationService? {
         guard let (configuration, interval) = try configuration(settings) else { return nil }
         let logger = Logger(label: "threatfeed.notifications")
         let notifier: ConvictionNotifier
@@ -79,7 +80,7 @@ extension NotificationOptions {
         }
         let verdicts = Settings.list(settings.string(.etdVerdicts) ?? "bec,scam,phishing,malicious").map { $0.lowercased() }
         return NotificationService(
-            store: store, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger, pollActivity: pollActivity
+            ledger: ledger, clock: clock, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger, pollActivity: pollActivity
         )
     }
 }

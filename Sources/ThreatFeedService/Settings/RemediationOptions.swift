@@ -44,6 +44,8 @@ enum RemediationOptions {
     /// The HTTP client for the SMA: shared, or one of our own when a CA file is set (shut down by the caller).
     static func httpClient(_ configuration: RemediationConfiguration) throws -> (client: HTTPClient, owned: Bool) {
         guard let caFile = configuration.caFile else { return (OutboundHTTPClient.shared, false) }
-        do { return (try OutboundHTTPClient.make(caFile: caFile), true) } catch { throw ConfigurationError(error.description) }
+        do { return (try OutboundHTTPClient.make(caFile: caFile), true) } catch {
+            throw ConfigurationError("\(SettingKey.remediationCAFile.key) \(error)")
+        }
     }
 }

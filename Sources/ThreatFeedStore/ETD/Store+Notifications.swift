@@ -5,8 +5,8 @@ import ThreatFeedCore
 /// The notifier's ledger (migration v8): which convictions were reported, so none is reported twice.
 extension Store {
     /// When notifications were first enabled; set to `now` the first time. Earlier convictions are never reported.
-    public func notificationsEnabledSince(_ now: Date) throws -> Date {
-        try writeNow { writer in
+    public func notificationsEnabledSince(_ now: Date) async throws -> Date {
+        try await write { writer in
             try writer.db.execute(
                 sql: "UPDATE notification_state SET enabled_since = coalesce(enabled_since, ?) WHERE id = 1", arguments: [micros(now)]
             )
@@ -16,8 +16,8 @@ extension Store {
 
     /// Convictions left `sending` by a process that died mid-transaction become `unconfirmed`: the mail may have
     /// gone out, so they are not listed again. Returns how many.
-    public func markInterruptedNotificationsUnconfirmed() throws -> Int {
-        try writeNow { writer in
+    public func markInterruptedNotificationsUnconfirmed() async throws -> Int {
+        try await write { writer in
             try writer.db.execute(sql: "UPDATE notification SET state = 'unconfirmed' WHERE state = 'sending'")
             return writer.db.changesCount
         }
