@@ -102,10 +102,12 @@ public struct ConvictionExtractor: Sendable {
         let (values, invalid) = Self.extract(from: message)
         var heldBack: [HoldBackReason: Int] = invalid > 0 ? [.invalidValue: invalid] : [:]
         var judgements: [(indicator: EntityName, judgement: Judgement)] = []
+        var heldBackObservables: [HeldBackObservable] = []
         for value in values where rule.kinds.contains(value.kind) {
             switch policy.decide(value.observable) {
             case .holdBack(let why):
                 heldBack[why, default: 0] += 1
+                heldBackObservables.append(HeldBackObservable(observable: value.observable, reason: why))
             case .publish:
                 let judgement = Judgement(
                     observable: value.observable, disposition: .malicious, source: Self.source,
@@ -123,7 +125,7 @@ public struct ConvictionExtractor: Sendable {
         )
         return ConvictionPage.Conviction(
             key: ConvictionKey(messageID: message.id, verdict: verdict), messageTime: messageTime,
-            judgements: judgements, heldBack: heldBack, details: details
+            judgements: judgements, heldBack: heldBack, details: details, heldBackObservables: heldBackObservables
         )
     }
 }

@@ -52,10 +52,14 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: AccessLogMiddleware(metrics: metrics))
     let cache = FeedViewCache(store: store, idBase: configuration.publicBase)
-    CTIAFeedController(store: store, cache: cache, recorder: recorder, clock: clock).addRoutes(to: router)
-    TAXIIController(
-        store: store, configuration: configuration, credentials: CredentialVerifier(store: store), recorder: recorder, clock: clock
+    CTIAFeedController(
+        store: store, cache: cache, pages: CTIAFeedPages(store: store, idBase: configuration.publicBase), recorder: recorder, clock: clock
     ).addRoutes(to: router)
+    let credentials = CredentialVerifier(store: store)
+    TAXIIController(
+        store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock
+    ).addRoutes(to: router)
+    addLookupRoutes(to: router, store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
     HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)

@@ -223,6 +223,7 @@ public final class StoreWriter {
         try db.execute(sql: "DELETE FROM judgement WHERE valid_end IS NOT NULL AND valid_end < ?", arguments: [micros(cutoff)])
         let removed = db.changesCount
         try db.execute(sql: "DELETE FROM observable WHERE id NOT IN (SELECT observable_id FROM judgement)")
+        try db.execute(sql: "DELETE FROM etd_held_back WHERE at < ?", arguments: [micros(cutoff)])
         touchedIndicators.formUnion(indicators)
         return removed
     }

@@ -110,6 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Tokens come from the environment or the file only: on the command line every local user could read them in `ps`.
         configuration.adminToken = value(.adminToken)
         configuration.metricsToken = value(.metricsToken)
+        configuration.xdr = try reportingErrors { try XDROptions.configuration(key: value(.xdrKey), maxObservables: value(.xdrMaxObservables)) }
         if let text = value(.stixIDNamespace) {
             let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
             configuration.stixIDNamespace = try reportingErrors { try STIXIDNamespace(prefix: parts[0], uri: parts[1]) }

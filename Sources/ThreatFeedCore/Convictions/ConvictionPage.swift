@@ -11,18 +11,21 @@ public struct ConvictionPage: Sendable {
         /// Judgements to record, each with the indicator it belongs to (by name).
         public var judgements: [(indicator: EntityName, judgement: Judgement)]
         public var heldBack: [HoldBackReason: Int]
+        /// The valid values among `heldBack`, each with its reason, kept so a lookup can show them.
+        public var heldBackObservables: [HeldBackObservable]
         /// The message as ETD described it, stored in the same transaction (for actions on convictions).
         public var details: ConvictionDetails
 
         public init(
             key: ConvictionKey, messageTime: Date, judgements: [(indicator: EntityName, judgement: Judgement)], heldBack: [HoldBackReason: Int],
-            details: ConvictionDetails = ConvictionDetails()
+            details: ConvictionDetails = ConvictionDetails(), heldBackObservables: [HeldBackObservable] = []
         ) {
             self.key = key
             self.messageTime = messageTime
             self.judgements = judgements
             self.heldBack = heldBack
             self.details = details
+            self.heldBackObservables = heldBackObservables
         }
     }
 
@@ -34,6 +37,17 @@ public struct ConvictionPage: Sendable {
     public init(convictions: [Conviction] = [], clearedMessageIDs: [String] = []) {
         self.convictions = convictions
         self.clearedMessageIDs = clearedMessageIDs
+    }
+}
+
+/// A value the safety policy kept out of the feeds, and why.
+public struct HeldBackObservable: Sendable, Hashable {
+    public var observable: Observable
+    public var reason: HoldBackReason
+
+    public init(observable: Observable, reason: HoldBackReason) {
+        self.observable = observable
+        self.reason = reason
     }
 }
 

@@ -160,6 +160,11 @@ extension StoreWriter {
                 }
             }
             outcome.heldBack.merge(conviction.heldBack, uniquingKeysWith: +)
+            for held in conviction.heldBackObservables {
+                try db.cachedStatement(
+                    sql: "INSERT OR IGNORE INTO etd_held_back (type, value, message_id, verdict, reason, at) VALUES (?, ?, ?, ?, ?, ?)"
+                ).execute(arguments: [held.observable.type.rawValue, held.observable.value, key.messageID, key.verdict, held.reason.rawValue, nowMicros])
+            }
         }
         for messageID in page.clearedMessageIDs {
             outcome.ended += try clearConvictions(ofMessage: messageID)

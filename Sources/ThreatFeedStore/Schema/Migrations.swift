@@ -289,6 +289,35 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v10-lookup") { db in
+            try db.execute(
+                sql: """
+                    -- lookups go from an observable to its judgements: without this every lookup scans the judgements
+                    CREATE INDEX judgement_observable ON judgement(observable_id);
+
+                    -- each value the safety policy kept out of the feeds, with the conviction it came from, so a
+                    -- lookup can say "held back as own-domain on …" (the counters only say how many)
+                    CREATE TABLE etd_held_back (
+                        type TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        verdict TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        at INTEGER NOT NULL,
+                        PRIMARY KEY (type, value, message_id, verdict)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX etd_held_back_at ON etd_held_back(at);
+
+                    -- what a user may do besides polling its granted feeds (today only 'lookup': POST /lookup)
+                    CREATE TABLE user_permission (
+                        user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                        permission TEXT NOT NULL,
+                        created INTEGER NOT NULL,
+                        PRIMARY KEY (user_id, permission)
+                    ) STRICT, WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }
