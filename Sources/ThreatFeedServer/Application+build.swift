@@ -52,13 +52,16 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: AccessLogMiddleware(metrics: metrics))
     let cache = FeedViewCache(store: store, idBase: configuration.publicBase)
-    CTIAFeedController(store: store, cache: cache, recorder: recorder, clock: clock).addRoutes(to: router)
-    // One verifier, so TAXII 1.1 and 2.1 share its cache of recently checked passwords.
+    CTIAFeedController(
+        store: store, cache: cache, pages: CTIAFeedPages(store: store, idBase: configuration.publicBase), recorder: recorder, clock: clock
+    ).addRoutes(to: router)
+    // One verifier, so TAXII 1.1, TAXII 2.1 and the lookup share its cache of recently checked passwords.
     let credentials = CredentialVerifier(store: store)
     TAXIIController(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
         .addRoutes(to: router)
     TAXII2Controller(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
         .addRoutes(to: router)
+    addLookupRoutes(to: router, store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
     HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)

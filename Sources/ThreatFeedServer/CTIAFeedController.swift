@@ -9,6 +9,7 @@ import ThreatFeedStore
 struct CTIAFeedController: Sendable {
     let store: Store
     let cache: FeedViewCache
+    let pages: CTIAFeedPages
     let recorder: PollRecorder
     let clock: @Sendable () -> Date
 
@@ -43,16 +44,17 @@ struct CTIAFeedController: Sendable {
         if await recorder.wantsSample(of: client) {
             await recorder.keep(RequestSampling.sample(request, client: client, at: clock()))
         }
-        let query = request.uri.queryParameters
-        let extra = Set(query.map { String($0.key) }).subtracting(["s"])
-        if !extra.isEmpty {
-            // CTIA would answer 400; an unknown client is better served by being ignored. Names only: values may be secrets.
-            context.logger.info("feed view: ignoring unknown query parameters", metadata: ["parameters": "\(extra.sorted())"])
-        }
-        guard let secret = query["s"].map(String.init) else {
+        // CTIA's closed query schema: an unknown parameter is a 400, as on Cisco's server (the gateway sends only `s`).
+        let query: CTIAViewQuery
+        do throws(CTIAViewQuery.Problems) {
+            query = try CTIAViewQuery.parse(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        } catch {
+            // Names only in the log: values may be secrets.
+            context.logger.info("feed view: bad query", metadata: ["problems": "\(error.items.map { "\($0.key)=\($0.problem)" })"])
             await recorder.record(feed: "-", client: client, kind: kind, outcome: .refused, served: nil, at: clock())
-            throw FeedViewError.missingSecret(representation)
+            throw FeedViewError.badQuery(representation, error)
         }
+        let secret = query.secret
         let feedID = Self.feedID(fromPathParameter: context.parameters.get("id") ?? "")
         let now = clock()
         let found = try await store.read { reader -> (Feed, Int64)? in
@@ -69,6 +71,12 @@ struct CTIAFeedController: Sendable {
             await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .wrongSecret, served: nil, at: now)
             context.logger.notice("feed view: wrong secret", metadata: ["feed": "\(feed.name)", "client": "\(context.clientAddress)"])
             throw FeedViewError.wrongSecret(representation)
+        }
+        if let page = query.page {
+            // Paging is opt-in and off the hot path: the unpaged answer stays the cached body below.
+            let answer = try await pages.page(of: feed, page, as: representation, at: now)
+            await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: answer.count, at: now)
+            return answer.response(contentType: representation.contentType)
         }
         let view = try await cache.view(of: feed, revision: revision, as: representation, at: now)
         var headers: HTTPFields = [

@@ -1,16 +1,18 @@
 import Hummingbird
 import NIOCore
+import ThreatFeedCore
 
 /// The feed view's failures, answered exactly as CTIA answers them (reference/ctia-feeds.md §2.3):
 /// JSON bodies on `/view`, bare strings (EDN for 400) on `/view.txt`.
 enum FeedViewError: Error, HTTPResponseError {
-    case missingSecret(FeedRepresentation)
+    /// `s` missing, an unknown parameter, a bad `limit` or `search_after`.
+    case badQuery(FeedRepresentation, CTIAViewQuery.Problems)
     case notFound(FeedRepresentation)
     case wrongSecret(FeedRepresentation)
 
     var status: HTTPResponse.Status {
         switch self {
-        case .missingSecret: .badRequest
+        case .badQuery: .badRequest
         case .notFound: .notFound
         case .wrongSecret: .unauthorized
         }
@@ -18,19 +20,29 @@ enum FeedViewError: Error, HTTPResponseError {
 
     private var representation: FeedRepresentation {
         switch self {
-        case .missingSecret(let r), .notFound(let r), .wrongSecret(let r): r
+        case .badQuery(let r, _), .notFound(let r), .wrongSecret(let r): r
         }
     }
 
     private var body: String {
         switch (self, representation) {
-        case (.missingSecret, .json): #"{"errors":{"s":"missing-required-key"}}"#
-        case (.missingSecret, .text): "{:errors {:s missing-required-key}}"
+        case (.badQuery(_, let problems), .json):
+            // {"errors":{"s":"missing-required-key","foo":"disallowed-key"}}
+            "{\"errors\":{" + problems.items.map { JSONString.quoted($0.key) + ":" + JSONString.quoted($0.problem) }.joined(separator: ",") + "}}"
+        case (.badQuery(_, let problems), .text):
+            // The EDN CTIA prints: {:errors {:s missing-required-key, :limit "(not (less-than-10000? 10001))"}}
+            "{:errors {" + problems.items.map { ":\(Self.ednKeyword($0.key)) " + ($0.quoted ? JSONString.quoted($0.problem) : $0.problem) }
+                .joined(separator: ", ") + "}}"
         case (.notFound, .json): #"{"error":"feed not found"}"#
         case (.notFound, .text): "feed not found"
         case (.wrongSecret, .json): #"{"error":"wrong secret"}"#
         case (.wrongSecret, .text): "wrong secret"
         }
+    }
+
+    /// A parameter name as an EDN keyword: characters a keyword cannot hold become `_`.
+    static func ednKeyword(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || "-_.*+!?".contains($0) ? $0 : "_" })
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

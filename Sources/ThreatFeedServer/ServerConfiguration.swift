@@ -33,6 +33,10 @@ public struct ServerConfiguration: Sendable {
     public var tls: ReloadableCertificate?
     /// Bearer token that opens `/health/clients`; nil keeps that page closed.
     public var adminToken: String?
+    /// Body and observable limits of `POST /lookup` (and the XDR relay calls).
+    public var lookup = LookupLimits()
+    /// The Cisco XDR relay module under `/xdr/`; nil leaves those routes out.
+    public var xdr: XDRConfiguration?
     /// Bearer token for scraping `/metrics` from other hosts; nil serves it to loopback only.
     public var metricsToken: String?
     /// Whether this process polls ETD (credentials configured); `/health/etd` reports it.

@@ -62,6 +62,7 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
         configuration.stixIDNamespace = try STIXIDNamespace(prefix: parts[0], uri: parts[1])
     }
     configuration.stixProducer = value(.stixProducer) ?? "ThreatFeed"
+    configuration.xdr = try XDROptions.configuration(key: value(.xdrKey), maxObservables: value(.xdrMaxObservables))
     // ETD polling runs only when its credentials are configured; a broken ETD setup stops start-up with the reason.
     let etdConfiguration = try ETDSettings.configuration(settings)
     var etdService: ETDPollService?

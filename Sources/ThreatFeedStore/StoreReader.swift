@@ -282,3 +282,25 @@ public struct StoreReader {
         TimestampLabel(microseconds: try Int64.fetchOne(try db.cachedStatement(sql: "SELECT value FROM store_state WHERE key = 'last_label'")) ?? 0)
     }
 }
+
+extension StoreReader {
+    /// One page of an indicator's live observables, each once, by store id after `afterObservableID`
+    /// (CTIA feed paging). The (indicator_id, observable_id, source) unique index yields them in that order.
+    public func liveObservablePage(
+        ofIndicator id: String, at now: Date, afterObservableID: Int64, limit: Int
+    ) throws -> [(id: Int64, observable: Observable)] {
+        let rows = try Row.fetchAll(
+            try db.cachedStatement(sql: """
+                SELECT o.id, o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
+                WHERE j.indicator_id = :indicator AND j.valid_start <= :now AND (j.valid_end IS NULL OR j.valid_end >= :now)
+                    AND j.observable_id > :after
+                GROUP BY j.observable_id ORDER BY j.observable_id LIMIT :limit
+                """),
+            arguments: ["indicator": id, "now": micros(now), "after": afterObservableID, "limit": limit]
+        )
+        return rows.compactMap { row in
+            guard let type = ObservableType(rawValue: row[1]) else { return nil }
+            return (row[0], Observable(normalisedType: type, value: row[2]))
+        }
+    }
+}

@@ -15,7 +15,7 @@ struct ThreatFeedCommand: AsyncParsableCommand {
             ServeCommand.self, ImportCommand.self, ExportCommand.self, FeedCommand.self, FeedsCommand.self, IndicatorCommand.self,
             UserCommand.self, ClientsCommand.self, ConfigCommand.self, HealthCommand.self, BackupCommand.self, RestoreCommand.self, PruneCommand.self,
             ETDCommand.self, ActionsCommand.self,
-            BlocklistCommand.self,
+            BlocklistCommand.self, LookupCommand.self, XDRCommand.self,
         ]
     )
 }

@@ -13,7 +13,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the users TAXII pollers (gateways) authenticate as with HTTP Basic credentials.",
-        subcommands: [Add.self, Password.self, Remove.self, List.self]
+        subcommands: [Add.self, Password.self, Remove.self, List.self, UserAllowCommand.self, UserDisallowCommand.self]
     )
 
     struct Add: ParsableCommand {

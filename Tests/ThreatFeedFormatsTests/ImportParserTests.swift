@@ -414,7 +414,7 @@ struct CSVImportTests {
     @Test(
         "whole-file errors name the problem and its line",
         arguments: [
-            ("type,value,dispositon\n", 1, "unknown column 'dispositon' (column 3); known columns: type, value, disposition, disposition_name, severity, confidence, tlp, valid_from, valid_until, description (or reason)"),
+            ("type,value,dispositon\n", 1, "unknown column 'dispositon' (column 3); known columns: type, value, disposition, disposition_name, severity, confidence, tlp, valid_from, valid_until, description (or reason), priority"),
             ("# c\nvalue,TYPE,Value\n", 2, "column \"value\" appears twice (columns 1 and 3)"),
             ("value,description,reason\n", 1, "columns \"description\" and \"reason\" (columns 2 and 3) both give the reason; keep one"),
             ("type,disposition\nip,2\n", 1, "the header has no \"value\" column (found: type, disposition)"),
@@ -487,7 +487,7 @@ struct JSONImportTests {
         ])
     }
 
-    @Test("a CTIA judgements feed body round-trips; other CTIM keys are ignored")
+    @Test("a CTIA judgements feed body round-trips (priority kept, CTIA's 2525 end read as no end); other CTIM keys are ignored")
     func judgementsBody() throws {
         func judgement(_ type: String, _ value: String, _ disposition: Int, _ name: String, end: String) -> String {
             """
@@ -510,12 +510,12 @@ struct JSONImportTests {
             ImportRecord(
                 line: 2, observable: try observable(ip, .ip), disposition: .malicious, severity: .medium,
                 confidence: .high, tlp: .amber, validFrom: date("2025-03-01T00:00:00Z"),
-                validUntil: date("2525-01-01T00:00:00Z"), reason: "ETD conviction"
+                validUntil: nil, reason: "ETD conviction", priority: 95, openEnded: true
             ),
             ImportRecord(
                 line: 9, observable: try observable(url, .url), disposition: .suspicious, severity: .medium,
                 confidence: .high, tlp: .amber, validFrom: date("2025-03-01T00:00:00Z"),
-                validUntil: date("2025-04-01T00:00:00Z"), reason: "ETD conviction"
+                validUntil: date("2025-04-01T00:00:00Z"), reason: "ETD conviction", priority: 95
             ),
         ])
     }
@@ -655,5 +655,17 @@ struct ImportMessageTests {
     func quoting() {
         #expect(ImportText.quoted("a\"b\nc\u{1}") == "'a\"b\\nc\\u{1}'")
         #expect(ImportText.quoted(String(repeating: "x", count: 200)) == "'" + String(repeating: "x", count: 60) + "…'")
+    }
+}
+
+@Suite("Priority and open ends") struct ImportPriorityTests {
+    @Test func priorityIsReadFromCSVAndJSONAndCheckedForRange() throws {
+        let csv = try parse("type,value,priority,valid_until\ndomain,a.example,100,2525-01-01T00:00:00.000Z\ndomain,b.example,101,\n", .csv)
+        #expect(csv.records.map(\.priority) == [100])
+        #expect(csv.records.first?.openEnded == true && csv.records.first?.validUntil == nil)
+        #expect(csv.rejections.first?.reason == "priority '101' is not a whole number 0-100", "\(csv.rejections)")
+        let json = try parse(#"[{"type":"ip","value":"203.0.113.9","priority":90},{"type":"ip","value":"203.0.113.10","priority":true}]"#, .json)
+        #expect(json.records.map(\.priority) == [90])
+        #expect(json.rejections.count == 1)
     }
 }

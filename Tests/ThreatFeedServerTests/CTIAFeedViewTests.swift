@@ -154,9 +154,17 @@ import ThreatFeedTesting
             try await check(
                 fixture.viewPath(fixture.observables, secret: fixture.judgements.secret.reveal), .unauthorized, #"{"error":"wrong secret"}"#
             )
-            // Unknown parameters are accepted and ignored.
-            let extra = try await client.execute(uri: fixture.viewPath(fixture.observables) + "&foo=bar&limit=10", method: .get)
-            #expect(extra.status == .ok)
+            // CTIA's schema is closed: an unknown parameter is a 400 naming it, before the feed is looked up.
+            try await check(fixture.viewPath(fixture.observables) + "&foo=bar", .badRequest, #"{"errors":{"foo":"disallowed-key"}}"#)
+            try await check("/ctia/feed/feed-unknown/view.txt?invalid=1", .badRequest, "{:errors {:s missing-required-key, :invalid disallowed-key}}")
+            try await check(fixture.viewPath(fixture.observables) + "&limit=10001", .badRequest, #"{"errors":{"limit":"(not (less-than-10000? 10001))"}}"#)
+            try await check(
+                fixture.viewPath(fixture.observables, text: true) + "&limit=10001", .badRequest, #"{:errors {:limit "(not (less-than-10000? 10001))"}}"#
+            )
+            let zero = try await client.execute(uri: fixture.viewPath(fixture.observables) + "&limit=0", method: .get)
+            #expect(zero.status == .badRequest)
+            let notANumber = try await client.execute(uri: fixture.viewPath(fixture.observables) + "&limit=99999999999999999999999", method: .get)
+            #expect(notANumber.status == .badRequest)
         }
     }
 

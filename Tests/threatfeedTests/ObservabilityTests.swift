@@ -27,7 +27,7 @@ import ThreatFeedTesting
             )
             defer { server.stop() }
 
-            #expect(try await curl(["\(server.baseURL)/ctia/feed/\(id)/view?s=\(secret)&extra=1"]).stdout.contains("observed.example"))
+            #expect(try await curl(["\(server.baseURL)/ctia/feed/\(id)/view?s=\(secret)"]).stdout.contains("observed.example"))
             #expect(try await curl(["\(server.baseURL)/ctia/feed/\(id)/view.txt?s=wrong"]).stdout == "wrong secret")
             let poll = #"<taxii_11:Poll_Request xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" message_id="9" collection_name="esa"><taxii_11:Poll_Parameters/></taxii_11:Poll_Request>"#
             let taxii = try await curl(["-u", "gw:\(password)", "--data", poll, "\(server.baseURL)/taxii/poll"])
@@ -47,7 +47,7 @@ import ThreatFeedTesting
             #expect(esa["served"] as? Int == 3)
             let samples = try #require(object["first_requests"] as? [[String: Any]])
             #expect(samples.count == 3, "the first three requests of the new client")
-            #expect(samples.first?["target"] as? String == "/ctia/feed/\(id)/view?s=<secret>&extra=1")
+            #expect(samples.first?["target"] as? String == "/ctia/feed/\(id)/view?s=<secret>")
             let sampledHeaders = samples.flatMap { $0["headers"] as? [String] ?? [] }
             #expect(sampledHeaders.contains { $0.lowercased().hasPrefix("user-agent: curl") })
             #expect(!sampledHeaders.contains { $0.lowercased().hasPrefix("authorization") })

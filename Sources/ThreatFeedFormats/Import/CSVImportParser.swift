@@ -16,6 +16,7 @@ enum CSVImportParser {
         case validFrom = "valid_from"
         case validUntil = "valid_until"
         case reason
+        case priority
 
         init?(key: String) {
             if key == "description" {
@@ -26,7 +27,7 @@ enum CSVImportParser {
         }
 
         /// The names accepted in a header, for messages.
-        static let namesForHelp = "type, value, disposition, disposition_name, severity, confidence, tlp, valid_from, valid_until, description (or reason)"
+        static let namesForHelp = "type, value, disposition, disposition_name, severity, confidence, tlp, valid_from, valid_until, description (or reason), priority"
     }
 
     /// A header cell as compared: trimmed, lower-case, `-` and spaces as `_`.
@@ -138,6 +139,7 @@ enum CSVImportParser {
             case .tlp: raw.tlp = text
             case .validFrom: raw.validFrom = text
             case .validUntil: raw.validUntil = text
+            case .priority: raw.priority = text
             case .reason:
                 raw.reason = text
                 raw.reasonField = name

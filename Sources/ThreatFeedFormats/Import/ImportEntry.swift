@@ -20,6 +20,7 @@ struct RawEntry {
     var validUntilField = "valid_until"
     var reason: String?
     var reasonField = "reason"
+    var priority: String?
 }
 
 /// Why one entry was refused; the caller adds the line (and the JSON element number).
@@ -100,7 +101,17 @@ struct EntryInterpreter {
         )
         let tlp = try Self.parse(raw.tlp, &tlps, TLP.init(name:), Self.notOneOf("tlp", TLP.namesForHelp))
         let validFrom = try Self.parse(raw.validFrom, &dates, Timestamps.parse, Self.notADate(raw.validFromField))
-        let validUntil = try Self.parse(raw.validUntil, &dates, Timestamps.parse, Self.notADate(raw.validUntilField))
+        var validUntil = try Self.parse(raw.validUntil, &dates, Timestamps.parse, Self.notADate(raw.validUntilField))
+        // CTIA writes 2525-01-01T00:00:00.000Z for "no end" (and so does our export): keep it as no end, not a date.
+        let openEnded = validUntil.map { $0 >= ImportRecord.ctiaOpenEnd } ?? false
+        if openEnded { validUntil = nil }
+        var priority: Int?
+        if let text = ImportText.nonEmpty(raw.priority) {
+            guard let value = Int(ImportText.trimmed(text)), (0...100).contains(value) else {
+                throw EntryProblem("priority \(ImportText.quoted(ImportText.trimmed(text))) is not a whole number 0-100")
+            }
+            priority = value
+        }
         if let validFrom, let validUntil, validFrom > validUntil {
             throw EntryProblem(
                 "\(raw.validFromField) \(Timestamps.iso8601Milli(validFrom)) is after \(raw.validUntilField) \(Timestamps.iso8601Milli(validUntil))"
@@ -115,7 +126,7 @@ struct EntryInterpreter {
         }
         return ImportRecord(
             line: line, observable: observable, disposition: disposition, severity: severity, confidence: confidence,
-            tlp: tlp, validFrom: validFrom, validUntil: validUntil, reason: reason
+            tlp: tlp, validFrom: validFrom, validUntil: validUntil, reason: reason, priority: priority, openEnded: openEnded
         )
     }
 

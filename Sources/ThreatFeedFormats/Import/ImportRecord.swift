@@ -16,6 +16,13 @@ public struct ImportRecord: Sendable, Hashable {
     public var validFrom: Date?
     public var validUntil: Date?
     public var reason: String?
+    /// CTIM priority 0–100 when the file gave one.
+    public var priority: Int?
+    /// The file said "no end" (CTIA's far-future `2525-01-01T00:00:00.000Z`): the judgement has no end, rather than the default valid-for.
+    public var openEnded: Bool
+
+    /// CTIA's "no end" date; any end from it on is taken as none.
+    public static let ctiaOpenEnd = Date(timeIntervalSince1970: 17_514_144_000)
 
     public init(
         line: Int,
@@ -26,7 +33,9 @@ public struct ImportRecord: Sendable, Hashable {
         tlp: TLP? = nil,
         validFrom: Date? = nil,
         validUntil: Date? = nil,
-        reason: String? = nil
+        reason: String? = nil,
+        priority: Int? = nil,
+        openEnded: Bool = false
     ) {
         self.line = line
         self.observable = observable
@@ -37,5 +46,7 @@ public struct ImportRecord: Sendable, Hashable {
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.reason = reason
+        self.priority = priority
+        self.openEnded = openEnded
     }
 }

@@ -8,7 +8,7 @@ import ThreatFeedCore
 /// The locator validates the text and supplies line numbers; Foundation supplies the values.
 /// Each element may be flat (`type`, `value`, `valid_until`, `description`, …) or a CTIM
 /// judgement (`observable: {type, value}`, `valid_time: {start_time, end_time}`, `reason`);
-/// CTIM keys the import has no use for (`id`, `source`, `priority`, …) are ignored.
+/// CTIM keys the import has no use for (`id`, `source`, …) are ignored.
 /// Rejections name the element by its 1-based position in the array.
 enum JSONImportParser {
     static let feedMembers = ["observables", "judgements"]
@@ -104,6 +104,7 @@ enum JSONImportParser {
         raw.severity = try string(object, "severity")
         raw.confidence = try string(object, "confidence")
         raw.tlp = try string(object, "tlp")
+        raw.priority = try priority(object["priority"])
 
         let reason = ImportText.nonEmpty(try string(object, "reason"))
         let description = ImportText.nonEmpty(try string(object, "description"))
@@ -145,6 +146,15 @@ enum JSONImportParser {
     }
 
     /// CTIM writes the number (`2`); people also write the name. Both become text for the builder.
+    private static func priority(_ value: Any?) throws(EntryProblem) -> String? {
+        guard let value, !(value is NSNull) else { return nil }
+        if let text = value as? String { return text }
+        if let number = value as? NSNumber, !isBoolean(number), number.doubleValue == number.doubleValue.rounded(), abs(number.doubleValue) < 1e9 {
+            return String(Int(number.doubleValue))
+        }
+        throw EntryProblem("\"priority\" must be a whole number 0-100, found \(describe(value))")
+    }
+
     private static func disposition(_ value: Any?) throws(EntryProblem) -> String? {
         guard let value else { return nil }
         if let text = value as? String { return text }

@@ -69,11 +69,11 @@ public final class Importer {
                             confidence: record.confidence ?? .high,
                             severity: record.severity ?? .high,
                             tlp: record.tlp ?? defaults.tlp,
-                            priority: 95,
+                            priority: record.priority ?? 95,
                             reason: record.reason,
                             validTime: ValidTime(
                                 start: record.validFrom ?? writer.now,
-                                end: record.validUntil ?? writer.now.addingTimeInterval(validFor)
+                                end: record.openEnded ? nil : (record.validUntil ?? writer.now.addingTimeInterval(validFor))
                             ),
                             provenance: ["import.file": fileName, "import.line": String(record.line)]
                         )

@@ -115,6 +115,10 @@ public extension SettingKey {
     static let blocklistMaxEntries = SettingKey("blocklist.max_entries", "THREATFEED_BLOCKLIST_MAX_ENTRIES", .count, default: "500")
     static let blocklistInterval = SettingKey("blocklist.interval", "THREATFEED_BLOCKLIST_INTERVAL", .duration, default: "15m")
     static let blocklistDryRun = SettingKey("blocklist.dry_run", "THREATFEED_BLOCKLIST_DRY_RUN", .bool, default: "false")
+    // Cisco XDR relay module under /xdr/: on when a key is set.
+    static let xdrKey = SettingKey("xdr.key", "THREATFEED_XDR_KEY", .text, secret: true)
+    static let xdrMaxObservables = SettingKey("xdr.max_observables", "THREATFEED_XDR_MAX_OBSERVABLES", .count, default: "100")
+
     static let blocklistKeys: [SettingKey] = [
         blocklistEnabled, blocklistURL, blocklistAppliance, blocklistUsername, blocklistPassword, blocklistCAFile, blocklistList,
         blocklistIndicator, blocklistRecipients, blocklistMaxPerRun, blocklistMaxEntries, blocklistInterval, blocklistDryRun,
@@ -131,7 +135,7 @@ public extension SettingKey {
         remediationVerdicts, remediationDryRun, remediationCAFile,
         notificationsEnabled, notificationsSMTPHost, notificationsSMTPPort, notificationsTLS, notificationsCAFile, notificationsUsername,
         notificationsPassword, notificationsFrom, notificationsTo, notificationsMailboxes, notificationsVerdicts, notificationsTechniques,
-        notificationsInterval, notificationsDryRun,
+        notificationsInterval, notificationsDryRun, xdrKey, xdrMaxObservables,
     ] + blocklistKeys
 
     static func named(_ key: String) -> SettingKey? { all.first { $0.key == key } }

@@ -348,6 +348,22 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v13-lookup") { db in
+            try db.execute(
+                sql: """
+                    -- lookups go from an observable to its judgements: without this every lookup scans the judgements
+                    CREATE INDEX judgement_observable ON judgement(observable_id);
+
+                    -- what a user may do besides polling its granted feeds (today only 'lookup': POST /lookup)
+                    CREATE TABLE user_permission (
+                        user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                        permission TEXT NOT NULL,
+                        created INTEGER NOT NULL,
+                        PRIMARY KEY (user_id, permission)
+                    ) STRICT, WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

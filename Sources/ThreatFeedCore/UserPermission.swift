@@ -1,0 +1,7 @@
+/// What a user may do besides polling the feeds granted to it.
+public enum UserPermission: String, CaseIterable, Sendable {
+    /// `POST /lookup` with the user's Basic credentials.
+    case lookup
+
+    public static var namesForHelp: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+import ThreatFeedCore
+import ThreatFeedStore
+
+/// Who may call `POST /lookup`: the administrator (the admin token as a bearer token, checked by the same
+/// function as `/health/clients`), or a user with the `lookup` permission (its Basic credentials, checked
+/// like a TAXII poller's). The one place the lookup route decides access.
+struct LookupAccess: Sendable {
+    let adminToken: String?
+    let credentials: CredentialVerifier
+    let store: Store
+
+    /// Nil when the request may proceed, else the answer refusing it.
+    func refusal(_ request: Request, _ context: AppRequestContext) async throws -> Response? {
+        if let basic = BasicCredentials(authorization: request.headers[.authorization]) {
+            guard let user = try await credentials.authenticate(basic) else {
+                return Self.denied(.unauthorized, "wrong user name or password")
+            }
+            let userID = user.id
+            guard try await store.read({ try $0.userHas(.lookup, userID: userID) }) else {
+                return Self.denied(.forbidden, "this user has no lookup permission (threatfeed user allow NAME lookup)")
+            }
+            return nil
+        }
+        if adminToken != nil, ObservabilityController.allowed(request, context, token: adminToken, loopbackWithoutToken: false) {
+            return nil
+        }
+        return Self.denied(
+            .unauthorized, "send the admin token (Authorization: Bearer …) or the Basic credentials of a user with the lookup permission"
+        )
+    }
+
+    static func denied(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var response = ObservabilityController.denied(message, status: status)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = #"Basic realm="ThreatFeed lookup""# }
+        return response
+    }
+}
