@@ -44,8 +44,7 @@ let package = Package(
         // Wire formats in and out (CTIA JSON/text, TAXII 1.1, STIX 1.x, import files). Knows no storage.
         .target(
             name: "ThreatFeedFormats",
-            // Crypto for SHA-1 name-based (v5) UUIDs of STIX 2.1 objects.
-            dependencies: ["ThreatFeedCore", "ThreatFeedXML", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ThreatFeedCore", "ThreatFeedXML"],
             swiftSettings: swiftSettings
         ),
         // HTTP routes, health, feed view cache.

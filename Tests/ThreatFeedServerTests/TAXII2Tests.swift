@@ -126,7 +126,7 @@ import ThreatFeedTesting
             #expect(ended?["revoked"] as? Bool == true)
             let references = try #require(ended?["external_references"] as? [[String: Any]])
             #expect(references.first?["external_id"] as? String == "msg-1")
-            #expect(ended?["created_by_ref"] as? String == STIX2ObjectID.identity(producerName: "ThreatFeed"))
+            #expect(ended?["created_by_ref"] as? String == STIX2Identity.id(producerName: "ThreatFeed"))
         }
     }
 

@@ -11,9 +11,11 @@ public struct STIX2Renderer: Sendable {
     public let producerName: String
     public let identityID: String
 
-    public init(producerName: String = "ThreatFeed") {
+    /// `identityID` is the producer's `identity--…` id; the server derives it from the name (STIX2Identity), so
+    /// formats need no hashing library.
+    public init(producerName: String = "ThreatFeed", identityID: String) {
         self.producerName = producerName
-        self.identityID = STIX2ObjectID.identity(producerName: producerName)
+        self.identityID = identityID
     }
 
     /// The version (`modified`) of a judgement's indicator; never before its `created`.

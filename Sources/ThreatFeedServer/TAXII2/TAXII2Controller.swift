@@ -32,7 +32,7 @@ struct TAXII2Controller: Sendable {
         self.configuration = configuration
         self.credentials = credentials
         self.clock = clock
-        self.renderer = STIX2Renderer(producerName: configuration.stixProducer)
+        self.renderer = STIX2Renderer(producerName: configuration.stixProducer, identityID: STIX2Identity.id(producerName: configuration.stixProducer))
         self.cursorKey = TAXII2CursorKey(store: store)
         self.writes = TAXII2WriteService(store: store, configuration: configuration)
     }
