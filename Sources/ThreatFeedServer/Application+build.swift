@@ -54,7 +54,7 @@ func buildRouter(
     let cache = FeedViewCache(store: store, idBase: configuration.publicBase)
     CTIAFeedController(store: store, cache: cache, recorder: recorder, clock: clock).addRoutes(to: router)
     TAXIIController(
-        store: store, configuration: configuration, credentials: CredentialVerifier(store: store), recorder: recorder, clock: clock
+        store: store, configuration: configuration, credentials: CredentialVerifier(store: store, clock: clock, metrics: metrics), recorder: recorder, clock: clock
     ).addRoutes(to: router)
     HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
