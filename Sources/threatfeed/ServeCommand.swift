@@ -74,14 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
             )
             throw ExitCode.failure
         }
-        LoggingSystem.bootstrap { label in
-            if format == .text {
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-            return StructuredLogHandler(label: label, format: format, logLevel: level)
-        }
+        // Every format escapes control characters in every value (StructuredLogHandler), text included.
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: format, logLevel: level) }
         let logger = Logger(label: "threatfeed")
         let store = try global.openStore()
         if let directory = value(.feedsDirectory) {
