@@ -9,6 +9,8 @@ public enum AsyncOSError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedLogin(endpoint: String, problem: String)
     /// No answer: connection refused or reset, timeout, TLS failure.
     case unreachable(endpoint: String, problem: String)
+    /// A 3xx: never followed (our credentials would go with it); `location` is shown without user info or query.
+    case redirected(endpoint: String, status: Int, location: String)
     case cancelled
 
     public var description: String {
@@ -21,6 +23,8 @@ public enum AsyncOSError: Error, Equatable, Sendable, CustomStringConvertible {
             "AsyncOS sent an unexpected login answer from \(endpoint): \(problem)"
         case .unreachable(let endpoint, let problem):
             "AsyncOS did not answer \(endpoint): \(problem)"
+        case .redirected(let endpoint, let status, let location):
+            "AsyncOS answered \(endpoint) with a redirect (HTTP \(status) to \(location)), which is not followed; check the appliance URL (https, host and port of the API)"
         case .cancelled:
             "the AsyncOS request was cancelled"
         }
@@ -32,7 +36,7 @@ public enum AsyncOSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreachable, .cancelled: true
         case .loginRefused(_, let status, _): status == 429 || status >= 500
         case .malformedLogin: true
-        case .credentialsRejected: false
+        case .credentialsRejected, .redirected: false
         }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import ThreatFeedCore
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -117,8 +118,16 @@ public actor AsyncOSSession {
         }
         do {
             let response = try await httpClient.execute(request, timeout: timeout)
+            if (300..<400).contains(response.status.code) {
+                throw AsyncOSError.redirected(
+                    endpoint: endpoint, status: Int(response.status.code),
+                    location: RedirectLocation.describe(response.headers.first(name: "Location"))
+                )
+            }
             let buffer = try await response.body.collect(upTo: Self.maxBody)
             return AsyncOSResponse(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+        } catch let error as AsyncOSError {
+            throw error
         } catch is CancellationError {
             throw .cancelled
         } catch {

@@ -5,6 +5,10 @@ import NIOSSL
 /// The HTTP client for outbound API calls (ETD, SMA remediation, gateway blocklist): `shared`, or, with a CA file,
 /// one that also trusts that private CA (AsyncOS appliances often present a certificate from the company's own CA).
 ///
+/// Both refuse what a misbehaving or impersonated peer could abuse: redirects are not followed (the caller sees the
+/// 3xx and reports it as an error naming the location; our credentials never travel to another address), and TLS
+/// below 1.2 is refused.
+///
 /// Both fail fast on a refused connection: AsyncHTTPClient would otherwise keep reconnecting until the request's
 /// deadline (30 s per attempt; swift-server/async-http-client#743), while the runners have their own backoff and
 /// record each failure.
@@ -40,7 +44,7 @@ public enum OutboundHTTPClient {
             throw .unreadable(caFile, error)
         }
         guard !certificates.isEmpty else { throw .empty(caFile) }
-        var tls = TLSConfiguration.makeClientConfiguration()
+        var tls = tlsConfiguration
         tls.additionalTrustRoots = [.certificates(certificates)]
         var configuration = failingFast
         configuration.tlsConfiguration = tls
@@ -50,10 +54,19 @@ public enum OutboundHTTPClient {
     /// One client for the process's lifetime (never shut down, like `HTTPClient.shared`).
     public static let shared = HTTPClient(eventLoopGroupProvider: .singleton, configuration: failingFast)
 
-    private static var failingFast: HTTPClient.Configuration {
+    static var failingFast: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)
+        configuration.redirectConfiguration = .disallow
+        configuration.tlsConfiguration = tlsConfiguration
         return configuration
+    }
+
+    /// The system's trust roots and TLS 1.2 or later.
+    static var tlsConfiguration: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        return tls
     }
 }

@@ -42,13 +42,16 @@ public actor ETDClient {
     /// Searches `[start, end]` for `verdicts` and hands each page to `onPage` before asking for
     /// the next, so the caller can commit a page before the next one is fetched. Stops when
     /// `nextPageToken` is absent or empty, or a page is empty.
+    ///
+    /// `budget` counts the cycle's pages and holds its deadline: past either, the search throws.
     public func search(
-        start: Date, end: Date, verdicts: [String],
+        start: Date, end: Date, verdicts: [String], budget: ETDCycleBudget? = nil,
         onPage: @Sendable (ETDSearchPage) async throws -> Void
     ) async throws {
         var pageToken: String?
         var pages = 0
         repeat {
+            try budget?.spendPage(endpoint: Self.searchPath, now: clock.now())
             let body = SearchBody(
                 timestamp: [Timestamps.iso8601Milli(start), Timestamps.iso8601Milli(end)],
                 verdicts: verdicts, pageSize: configuration.pageSize, pageToken: pageToken
@@ -114,6 +117,9 @@ public actor ETDClient {
                 switch status {
                 case 200..<300:
                     return data
+                case 300..<400:
+                    throw ETDError.redirected(
+                        endpoint: path, status: status, location: RedirectLocation.describe(headers.first(name: "Location")))
                 case 401 where !authenticated:
                     throw ETDError.credentialsRejected
                 case 401:

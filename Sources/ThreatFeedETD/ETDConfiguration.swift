@@ -38,6 +38,11 @@ public struct ETDConfiguration: Sendable {
     /// Per request; a hung connection fails after this and is retried.
     public var requestTimeout: TimeSpan = TimeSpan(seconds: 30)
     public var pageSize = 100
+    /// Pages one cycle may read (both searches together): a peer that never stops sending next-page tokens
+    /// cannot keep the poller in one cycle forever. 1,000 pages of 100 is a large backlog.
+    public var maxPagesPerCycle = 1_000
+    /// How long one cycle may take, checked before each page; past it the cycle fails and is retried next time.
+    public var cycleDeadline: TimeSpan = TimeSpan(seconds: 30 * 60)
 
     public init(baseURL: String, credentials: ETDCredentials) {
         self.baseURL = baseURL

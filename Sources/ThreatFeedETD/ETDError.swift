@@ -15,6 +15,12 @@ public enum ETDError: Error, Equatable, Sendable, CustomStringConvertible {
     case gaveUp(endpoint: String, attempts: Int, lastProblem: String)
     /// The body is not what the API documents; `problem` names the field.
     case malformedResponse(endpoint: String, problem: String)
+    /// A 3xx: never followed (the credentials would go with it); `location` without user info or query.
+    case redirected(endpoint: String, status: Int, location: String)
+    /// The cycle read more pages than `etd.max_pages_per_cycle` allows: the peer keeps sending next-page tokens.
+    case tooManyPages(endpoint: String, pages: Int)
+    /// The cycle ran past `etd.cycle_deadline`.
+    case cycleDeadlinePassed(seconds: Int, pages: Int)
     /// Stopped because the service is shutting down.
     case cancelled
 
@@ -34,6 +40,12 @@ public enum ETDError: Error, Equatable, Sendable, CustomStringConvertible {
             "ETD did not answer \(endpoint) after \(attempts) attempts (last: \(lastProblem))"
         case .malformedResponse(let endpoint, let problem):
             "ETD sent an unexpected response from \(endpoint): \(problem)"
+        case .redirected(let endpoint, let status, let location):
+            "ETD answered \(endpoint) with a redirect (HTTP \(status) to \(location)), which is not followed; check THREATFEED_ETD_REGION or THREATFEED_ETD_BASE_URL"
+        case .tooManyPages(let endpoint, let pages):
+            "ETD kept sending next pages from \(endpoint): stopped after \(pages) pages in one cycle (etd.max_pages_per_cycle); the window is searched again next cycle, what was read is kept"
+        case .cycleDeadlinePassed(let seconds, let pages):
+            "the ETD poll cycle ran past its deadline of \(seconds) s after \(pages) pages (etd.cycle_deadline); the window is searched again next cycle, what was read is kept"
         case .cancelled:
             "ETD polling was cancelled"
         }
@@ -42,7 +54,7 @@ public enum ETDError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Whether the next cycle may succeed without anyone changing the configuration.
     public var isTransient: Bool {
         switch self {
-        case .gaveUp, .malformedResponse, .cancelled: true
+        case .gaveUp, .malformedResponse, .cancelled, .tooManyPages, .cycleDeadlinePassed: true
         default: false
         }
     }

@@ -102,12 +102,13 @@ public actor ETDPoller {
         let configuration = extractor.configuration
         let processor = ConvictionPageProcessor(extractor: extractor, ledger: ledger, clock: clock, logger: logger)
         let total = OutcomeBox()
-        try await client.search(start: start, end: end, verdicts: configuration.verdicts) { page in
+        let budget = ETDCycleBudget(maxPages: configuration.maxPagesPerCycle, started: now, within: configuration.cycleDeadline.seconds)
+        try await client.search(start: start, end: end, verdicts: configuration.verdicts, budget: budget) { page in
             await total.add(try await processor.convictions(in: page))
         }
         let clearingDue = lastClearingScan.map { now.timeIntervalSince($0) >= configuration.clearingScanInterval.seconds } ?? true
         if !configuration.clearingVerdicts.isEmpty, clearingDue {
-            try await client.search(start: start, end: end, verdicts: configuration.clearingVerdicts) { page in
+            try await client.search(start: start, end: end, verdicts: configuration.clearingVerdicts, budget: budget) { page in
                 await total.add(try await processor.clearings(in: page))
             }
             lastClearingScan = now

@@ -56,7 +56,7 @@ func buildRouter(
         store: store, cache: cache, pages: CTIAFeedPages(store: store, idBase: configuration.publicBase), recorder: recorder, clock: clock
     ).addRoutes(to: router)
     // One verifier, so TAXII 1.1, TAXII 2.1 and the lookup share its cache of recently checked passwords.
-    let credentials = CredentialVerifier(store: store)
+    let credentials = CredentialVerifier(store: store, clock: clock, metrics: metrics)
     TAXIIController(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
         .addRoutes(to: router)
     TAXII2Controller(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)

@@ -41,9 +41,6 @@ struct CTIAFeedController: Sendable {
     func view(_ request: Request, _ context: AppRequestContext, as representation: FeedRepresentation) async throws -> Response {
         let client = context.clientAddress
         let kind: ClientPoll.Kind = representation == .json ? .ctiaJSON : .ctiaText
-        if await recorder.wantsSample(of: client) {
-            await recorder.keep(RequestSampling.sample(request, client: client, at: clock()))
-        }
         // CTIA's closed query schema: an unknown parameter is a 400, as on Cisco's server (the gateway sends only `s`).
         let query: CTIAViewQuery
         do throws(CTIAViewQuery.Problems) {
@@ -62,6 +59,10 @@ struct CTIAFeedController: Sendable {
                 return nil
             }
             return (feed, revision)
+        }
+        // Samples only of requests that name a real feed: anything else is noise anyone could send from any address.
+        if found != nil, await recorder.wantsSample(of: client) {
+            await recorder.keep(RequestSampling.sample(request, client: client, at: now))
         }
         guard let (feed, revision) = found, feed.isLive(at: now) else {
             await recorder.record(feed: "-", client: client, kind: kind, outcome: .notFound, served: nil, at: now)

@@ -4,7 +4,11 @@ import NIOCore
 import ThreatFeedCore
 import ThreatFeedStore
 
-/// `/health` (the process serves), `/health/ready` (the database answers), `/health/feeds` (what each feed holds).
+/// `/health` (the process serves), `/health/ready` (the database answers), `/health/feeds` (what each feed holds),
+/// `/health/etd` (the poller and the actions).
+///
+/// The first two are public. The other two name feeds, counts, appliance addresses and peer error texts, so their
+/// detail goes only to the administrator (`AdminAccess`); anyone else gets the overall status alone.
 struct HealthController: Sendable {
     let store: Store
     let clock: @Sendable () -> Date
@@ -22,12 +26,33 @@ struct HealthController: Sendable {
             if await store.ping() { return Self.json(["status": "ready"]) }
             return Self.json(["status": "database unavailable"], status: .serviceUnavailable)
         }
-        router.get("/health/feeds") { _, _ in
-            try await feeds()
+        router.get("/health/feeds") { request, context in
+            guard isAdmin(request, context) else { return try await overall() }
+            return try await feeds()
         }
-        router.get("/health/etd") { _, _ in
-            try await etd()
+        router.get("/health/etd") { request, context in
+            guard isAdmin(request, context) else { return try await overall() }
+            return try await etd()
         }
+    }
+
+    private func isAdmin(_ request: Request, _ context: AppRequestContext) -> Bool {
+        AdminAccess.allowed(request, context, token: configuration.adminToken, loopbackWithoutToken: true)
+    }
+
+    /// What the world sees: `ok`, or `degraded` while the ETD poller is failing. Nothing that names a feed or a peer.
+    struct OverallHealth: Codable, Sendable {
+        var status: String
+        var detail: String
+    }
+
+    func overall() async throws -> Response {
+        let status = try await store.read { try $0.etdPollStatus() }
+        let failing = configuration.etdPollingEnabled && status.consecutiveFailures > 0
+        let detail = configuration.adminToken == nil
+            ? "detail is shown to loopback clients only; set an admin token (THREATFEED_ADMIN_TOKEN) to ask from elsewhere"
+            : "send Authorization: Bearer <admin token> for detail"
+        return try Self.json(OverallHealth(status: failing ? "degraded" : "ok", detail: detail))
     }
 
     /// One entry per feed. Never the secret: this page is for monitoring, not for configuring gateways.

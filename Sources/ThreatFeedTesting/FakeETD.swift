@@ -134,6 +134,7 @@ public final class FakeETD: Sendable {
         if fault == .messageWithoutID, !messages.isEmpty { messages[0].removeValue(forKey: "id") }
         var envelope: [String: Any] = ["data": ["messages": messages], "totalSize": hits.count]
         if offset + size < hits.count { envelope["nextPageToken"] = "page-\(offset + size)" }
+        if fault == .endlessPages { envelope["nextPageToken"] = "page-0" }
         if !page.isEmpty { state.withLock { $0.counts.pagesServed += 1 } }
         return Self.json(200, envelope)
     }
@@ -157,7 +158,9 @@ public final class FakeETD: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: "{\"data\": {\"messages\": [{\"id\": "))
             )
-        case .messageWithoutID, .passThrough: return nil
+        case .messageWithoutID, .passThrough, .endlessPages: return nil
+        case .redirect(let status, let location):
+            return Response(status: .init(code: status), headers: [.location: location, .contentLength: "0"])
         case .stall:
             state.withLock { $0.stalled += 1 }
             while !state.withLock({ $0.stopping }) { try? await Task.sleep(for: .milliseconds(20)) }

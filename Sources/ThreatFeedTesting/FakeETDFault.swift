@@ -18,6 +18,11 @@ public enum FakeETDFault: Sendable, Equatable {
     case passThrough
     /// Never answers until the fake stops (for killing a client mid-cycle).
     case stall
+    /// A redirect (`status`, e.g. 302 or 307) to `location`: a client must not follow it.
+    case redirect(status: Int, location: String)
+    /// Answers the page asked for, but always with a next-page token back to the first page: a peer that loops
+    /// a client forever unless the client caps its pages. Inject it many times.
+    case endlessPages
 }
 
 /// The fake's two endpoints.

@@ -17,6 +17,8 @@ public enum FakeSMAFault: Sendable, Equatable {
     case stall
     /// Answers normally: queued before another fault, it lets that one hit a later request.
     case passThrough
+    /// A redirect (`status`, e.g. 302 or 307) to `location`: a client must not follow it.
+    case redirect(status: Int, location: String)
 }
 
 /// The fake SMA's endpoints.
@@ -39,6 +41,8 @@ extension FakeSMAFault {
             return response
         case .malformedBody:
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"data\": {")))
+        case .redirect(let status, let location):
+            return Response(status: .init(code: status), headers: [.location: location, .contentLength: "0"])
         case .stall, .passThrough:
             return nil
         }

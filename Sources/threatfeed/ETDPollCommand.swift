@@ -23,11 +23,8 @@ struct ETDPollCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .notice
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Escapes control characters a peer's answer might carry, as `serve` does.
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: .text, logLevel: level) }
         let store = try global.openStore()
         let report = try await reportingErrors {
             let settings = try global.settings()

@@ -54,14 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
         try reportingErrors { try settings.validateAll(flags: flags) }
         let level = settings.string(.logLevel, flag: flags[.logLevel]).flatMap(Logger.Level.init(rawValue:)) ?? .info
         let format = settings.string(.logFormat, flag: flags[.logFormat]).flatMap(StructuredLogHandler.Format.init(rawValue:)) ?? .text
-        LoggingSystem.bootstrap { label in
-            if format == .text {
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-            return StructuredLogHandler(label: label, format: format, logLevel: level)
-        }
+        // Every format escapes control characters in every value (StructuredLogHandler), text included.
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: format, logLevel: level) }
         let options = ServiceOptions(flags: flags, policy: etd.overrides) { address in
             // One plain line on stdout, so scripts (and the README's quick start) can find the port.
             let line = "ThreatFeed listening on \(address.baseURL) (database \(address.databasePath))\n"

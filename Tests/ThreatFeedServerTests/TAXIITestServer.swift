@@ -20,6 +20,8 @@ struct TAXIITestServer {
     let indicatorID: String
     let port: Int
     let logs: CapturedLogs
+    /// Opens `/health/clients` and the health detail to `Authorization: Bearer <this>`.
+    static let adminToken = "test-admin-token-4c1f"
 
     var base: String { "http://127.0.0.1:\(port)" }
 
@@ -67,9 +69,11 @@ struct TAXIITestServer {
     /// advertise the real one), runs `body`, stops it.
     func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let (started, signal) = AsyncStream<Int>.makeStream()
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: port, publicURL: base)
+        configuration.adminToken = Self.adminToken
         let app = try buildApplication(
             store: store,
-            configuration: ServerConfiguration(host: "127.0.0.1", port: port, publicURL: base),
+            configuration: configuration,
             logger: logs.logger(), clock: clock.function,
             onServerRunning: { port in signal.yield(port) }
         )

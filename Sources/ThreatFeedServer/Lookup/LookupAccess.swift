@@ -14,8 +14,12 @@ struct LookupAccess: Sendable {
     /// Nil when the request may proceed, else the answer refusing it.
     func refusal(_ request: Request, _ context: AppRequestContext) async throws -> Response? {
         if let basic = BasicCredentials(authorization: request.headers[.authorization]) {
-            guard let user = try await credentials.authenticate(basic) else {
-                return Self.denied(.unauthorized, "wrong user name or password")
+            let user: User
+            switch try await credentials.authenticate(basic, from: context.clientAddress) {
+            case .verified(let verified): user = verified
+            case .wrong: return Self.denied(.unauthorized, "wrong user name or password")
+            case .backingOff: return Self.denied(.unauthorized, "too many wrong passwords from this address: try again later")
+            case .busy: return Self.denied(.serviceUnavailable, "too many password checks in progress: try again shortly")
             }
             let userID = user.id
             guard try await store.read({ try $0.userHas(.lookup, userID: userID) }) else {

@@ -33,11 +33,15 @@ struct ObservabilityController: Sendable {
             guard Self.allowed(request, context, token: configuration.adminToken, loopbackWithoutToken: false) else {
                 return Self.denied("wrong or missing bearer token")
             }
-            let (polls, samples) = try await recorder.snapshot()
-            let object: [String: Any] = [
+            let page: ClientsPage
+            do { page = try ClientsPage(query: request.uri.queryParameters) } catch { return Self.denied("\(error)", status: .badRequest) }
+            let (polls, samples, total) = try await recorder.snapshot(limit: page.limit, offset: page.offset)
+            var object: [String: Any] = [
                 "clients": polls.map(Self.json),
                 "first_requests": samples.map(Self.json),
+                "total": total, "limit": page.limit, "offset": page.offset,
             ]
+            if page.offset + polls.count < total { object["next_offset"] = page.offset + polls.count }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data))
@@ -46,11 +50,7 @@ struct ObservabilityController: Sendable {
     }
 
     static func allowed(_ request: Request, _ context: AppRequestContext, token: String?, loopbackWithoutToken: Bool) -> Bool {
-        if let token {
-            guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-            return ConstantTime.equals(Array(header.dropFirst(7).utf8), Array(token.utf8))
-        }
-        return loopbackWithoutToken && (context.clientAddress.hasPrefix("127.") || context.clientAddress == "::1")
+        AdminAccess.allowed(request, context, token: token, loopbackWithoutToken: loopbackWithoutToken)
     }
 
     static func denied(_ message: String, status: HTTPResponse.Status = .forbidden) -> Response {

@@ -6,6 +6,10 @@ import ThreatFeedStore
 
 /// Remembers who polls which feed and how it went, and keeps the first requests of every new client.
 ///
+/// Anyone can send requests from ever new addresses, so both are bounded: at most `maxClients` client addresses are
+/// kept (in memory between saves and in the database; a client that was served a feed takes the place of the one
+/// seen least recently), and the retention job deletes rows not seen for the retention period.
+///
 /// Polls are counted in memory and saved every few seconds (and at shutdown) by `PollRecorder.Flusher`:
 /// a database write per poll would put the hot path behind the write lock.
 public actor PollRecorder {
@@ -19,11 +23,14 @@ public actor PollRecorder {
     private let metrics: ServerMetrics?
     /// Requests kept per new client: enough to see a gateway's exact request, not a log of everything.
     let samplesPerClient: Int
+    /// Distinct client addresses kept.
+    let maxClients: Int
     private var pending: [Key: ClientPoll] = [:]
     private var pendingSamples: [RequestSample] = []
     private var sampled: [String: Int] = [:]
 
-    public init(store: Store, logger: Logger, metrics: ServerMetrics? = nil, samplesPerClient: Int = 3) {
+    public init(store: Store, logger: Logger, metrics: ServerMetrics? = nil, samplesPerClient: Int = 3, maxClients: Int = 1_000) {
+        self.maxClients = max(1, maxClients)
         self.store = store
         self.logger = logger
         self.metrics = metrics
@@ -33,6 +40,9 @@ public actor PollRecorder {
     func record(feed: String, client: String, kind: ClientPoll.Kind, outcome: ClientPoll.Outcome, served: Int?, at now: Date) {
         metrics?.poll(feed: feed, kind: kind, outcome: outcome)
         let key = Key(feed: feed, client: client)
+        let succeeded = outcome == .served || outcome == .notModified
+        // The metric above counted it; a failure from yet another address is not worth unbounded memory.
+        if pending[key] == nil, !succeeded, pending.count >= maxClients { return }
         var poll = pending[key] ?? ClientPoll(
             feed: feed, client: client, kind: kind, outcome: outcome, served: nil, firstSeen: now, lastSeen: now, polls: 0, failures: 0
         )
@@ -45,19 +55,27 @@ public actor PollRecorder {
         pending[key] = poll
     }
 
-    /// Whether the next request of `client` should be kept as a sample (the first few per process and client;
-    /// the database keeps at most `samplesPerClient` per client across restarts).
-    func wantsSample(of client: String) -> Bool { sampled[client, default: 0] < samplesPerClient }
+    /// Whether the next request of `client` should be kept as a sample (the first few per process and client, of at
+    /// most `maxClients` clients; the database keeps at most `samplesPerClient` per client across restarts).
+    /// Callers ask only once a request has named a real feed.
+    func wantsSample(of client: String) -> Bool {
+        guard let count = sampled[client] else { return sampled.count < maxClients }
+        return count < samplesPerClient
+    }
 
     func keep(_ sample: RequestSample) {
         sampled[sample.client, default: 0] += 1
         pendingSamples.append(sample)
     }
 
-    /// Everything seen, saved first so that the answer includes the last few seconds.
-    func snapshot() async throws -> (polls: [ClientPoll], samples: [RequestSample]) {
+    /// A page of what was seen (most recent first), saved first so that the answer includes the last few seconds,
+    /// with the samples of the clients on the page and the number of (feed, client) rows in all.
+    func snapshot(limit: Int, offset: Int) async throws -> (polls: [ClientPoll], samples: [RequestSample], total: Int) {
         await flush()
-        return try await store.read { reader in (try reader.clientPolls(), try reader.requestSamples()) }
+        return try await store.read { reader in
+            let polls = try reader.clientPolls(limit: limit, offset: offset)
+            return (polls, try reader.requestSamples(of: Set(polls.map(\.client))), try reader.clientPollCount())
+        }
     }
 
     /// Saves what was seen since the last flush. On failure it is kept and tried again next time.
@@ -66,12 +84,17 @@ public actor PollRecorder {
         let polls = Array(pending.values)
         let samples = pendingSamples
         let perClient = samplesPerClient
+        let maxClients = maxClients
         pending.removeAll()
         pendingSamples.removeAll()
         do {
-            try await store.write { writer in
-                try writer.save(polls)
-                try writer.save(samples, perClient: perClient)
+            let dropped = try await store.write { writer in
+                let dropped = try writer.save(polls, maxClients: maxClients)
+                try writer.save(samples, perClient: perClient, maxClients: maxClients)
+                return dropped
+            }
+            if dropped > 0 {
+                logger.notice("client records: polls from new clients left out", metadata: ["polls": "\(dropped)", "max_clients": "\(maxClients)"])
             }
         } catch {
             logger.warning("could not save client polls; will retry", metadata: ["error": "\(error)"])

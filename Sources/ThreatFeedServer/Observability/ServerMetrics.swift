@@ -24,6 +24,12 @@ public final class ServerMetrics: Sendable {
         ).record(duration)
     }
 
+    /// One TAXII Basic-auth check, by result: `verified` and `wrong` ran bcrypt; `remembered` matched the verified-password
+    /// cache; `backing_off` and `busy` were refused without a check.
+    func passwordCheck(_ result: String) {
+        registry.makeCounter(name: "threatfeed_password_checks_total", labels: [("result", result)]).increment()
+    }
+
     /// One poll of a feed by a gateway (or an attempt), by how it ended.
     func poll(feed: String, kind: ClientPoll.Kind, outcome: ClientPoll.Outcome) {
         registry.makeCounter(

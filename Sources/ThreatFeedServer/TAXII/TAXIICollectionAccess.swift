@@ -13,6 +13,14 @@ enum TAXIICollectionAccess: Sendable {
     case notGranted(Feed, user: String)
     case notFound
 
+    /// The feed the request named, whether or not it may poll it.
+    var feed: Feed? {
+        switch self {
+        case .granted(let feed), .needsCredentials(let feed), .notGranted(let feed, _): feed
+        case .notFound: nil
+        }
+    }
+
     /// Resolves `collectionName` among all feeds, or only the feed `feedID` (for `POST /ctia/feed/{id}/view`).
     static func resolve(
         _ collectionName: String, feedID: String?, user: User?, now: Date, reader: StoreReader

@@ -80,9 +80,6 @@ struct TAXIIController: Sendable {
             answer.headers[.connection] = "close"
             return answer
         }
-        if await recorder.wantsSample(of: client) {
-            await recorder.keep(RequestSampling.sample(request, client: client, body: collected.map { Array(buffer: $0) } ?? [], at: clock()))
-        }
         guard let body = collected else {
             await recorder.record(feed: "-", client: client, kind: .taxii, outcome: .refused, served: nil, at: clock())
             context.logger.notice("taxii: request body over the limit", metadata: ["limit": "\(limit)"])
@@ -105,12 +102,30 @@ struct TAXIIController: Sendable {
                 return TAXIIAnswer.status(
                     .unauthorized(inResponseTo: message.messageID, message: "Only HTTP Basic credentials are accepted"), https: https)
             }
-            guard let known = try await credentials.authenticate(given) else {
+            let known: User
+            switch try await credentials.authenticate(given, from: client) {
+            case .verified(let verified):
+                known = verified
+            case .wrong:
                 // The name is the client's own input and not secret; the password never leaves this function.
                 context.logger.notice("taxii: wrong credentials", metadata: ["user": "\(given.user.prefix(64))"])
                 await recorder.record(feed: "-", client: client, kind: .taxii, outcome: .unauthorized, served: nil, at: clock())
                 return TAXIIAnswer.status(
                     .unauthorized(inResponseTo: message.messageID, message: "Wrong user name or password"), https: https)
+            case .backingOff(let until):
+                let seconds = max(1, Int(until.timeIntervalSince(clock()).rounded(.up)))
+                context.logger.notice("taxii: credentials refused unchecked, the address is backing off", metadata: ["user": "\(given.user.prefix(64))", "seconds": "\(seconds)"])
+                await recorder.record(feed: "-", client: client, kind: .taxii, outcome: .unauthorized, served: nil, at: clock())
+                return TAXIIAnswer.status(
+                    .unauthorized(
+                        inResponseTo: message.messageID,
+                        message: "Too many wrong passwords from this address: credentials are not checked for \(seconds) seconds"),
+                    https: https)
+            case .busy:
+                context.logger.notice("taxii: credentials refused unchecked, too many password checks waiting")
+                return TAXIIAnswer.status(
+                    .unauthorized(inResponseTo: message.messageID, message: "Too many password checks in progress: try again shortly"),
+                    https: https)
             }
             user = known
         }
@@ -123,12 +138,16 @@ struct TAXIIController: Sendable {
             return TAXIIAnswer.message(
                 TAXIICollectionInformationResponse(inResponseTo: information.messageID, collections: collections).xml(), https: https)
         case .poll(let poll):
-            return try await withFeed(poll.collectionName, feedID: feedID, user: user, messageID: poll.messageID, now: now, context) { feed in
+            return try await withFeed(
+                poll.collectionName, feedID: feedID, user: user, messageID: poll.messageID, now: now, context,
+                sample: { RequestSampling.sample(request, client: client, body: Array(buffer: body), at: now) }
+            ) { feed in
                 try await polls.poll(poll, feed: feed, now: now)
             }
         case .pollFulfillment(let fulfillment):
             return try await withFeed(
-                fulfillment.collectionName, feedID: feedID, user: user, messageID: fulfillment.messageID, now: now, context
+                fulfillment.collectionName, feedID: feedID, user: user, messageID: fulfillment.messageID, now: now, context,
+                sample: { RequestSampling.sample(request, client: client, body: Array(buffer: body), at: now) }
             ) { feed in
                 try await polls.fulfil(fulfillment, feed: feed, now: now)
             }
@@ -170,12 +189,14 @@ struct TAXIIController: Sendable {
     /// Resolves the collection and checks access, then runs `body` on the feed; logs the outcome.
     private func withFeed(
         _ collectionName: String, feedID: String?, user: User?, messageID: String, now: Date, _ context: AppRequestContext,
-        _ body: (Feed) async throws -> (Response, served: Int?)
+        sample: () -> RequestSample, _ body: (Feed) async throws -> (Response, served: Int?)
     ) async throws -> Response {
         let access = try await store.read { reader in
             try TAXIICollectionAccess.resolve(collectionName, feedID: feedID, user: user, now: now, reader: reader)
         }
         let client = context.clientAddress
+        // Samples only of requests that name a real feed: anything else is noise anyone could send from any address.
+        if access.feed != nil, await recorder.wantsSample(of: client) { await recorder.keep(sample()) }
         switch access {
         case .granted(let feed):
             let (response, served) = try await body(feed)

@@ -113,13 +113,27 @@ struct TAXII2Controller: Sendable {
 
     private func authenticate(_ request: Request, _ context: AppRequestContext) async throws -> User {
         guard let given = BasicCredentials(authorization: request.headers[.authorization]) else { throw TAXII2Error.unauthorized }
-        guard let user = try await credentials.authenticate(given) else {
+        let refusal: TAXII2Error
+        switch try await credentials.authenticate(given, from: context.clientAddress) {
+        case .verified(let user):
+            return user
+        case .wrong:
             // The name is the client's own input and not secret; the password never leaves the verifier.
             context.logger.notice("taxii2: wrong credentials", metadata: ["user": "\(given.user.prefix(64))"])
-            await recorder.record(feed: "-", client: context.clientAddress, kind: .taxii2, outcome: .unauthorized, served: nil, at: clock())
-            throw TAXII2Error.unauthorized
+            refusal = .unauthorized
+        case .backingOff(let until):
+            let seconds = max(1, Int(until.timeIntervalSince(clock()).rounded(.up)))
+            context.logger.notice("taxii2: credentials refused unchecked, the address is backing off", metadata: ["user": "\(given.user.prefix(64))"])
+            refusal = TAXII2Error(
+                status: .unauthorized, title: "Authentication required",
+                description: "Too many wrong passwords from this address: credentials are not checked for \(seconds) seconds.")
+        case .busy:
+            context.logger.notice("taxii2: credentials refused unchecked, too many password checks waiting")
+            refusal = TAXII2Error(
+                status: .serviceUnavailable, title: "Busy", description: "Too many password checks in progress: try again shortly.")
         }
-        return user
+        await recorder.record(feed: "-", client: context.clientAddress, kind: .taxii2, outcome: .unauthorized, served: nil, at: clock())
+        throw refusal
     }
 
     // MARK: Discovery, API root, collections

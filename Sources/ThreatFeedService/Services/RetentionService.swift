@@ -4,7 +4,8 @@ import ServiceLifecycle
 import ThreatFeedCore
 import ThreatFeedStore
 
-/// Prunes ended judgements inside `serve`: at start, then every six hours, until the server stops.
+/// Prunes ended judgements, and client records not seen for the same period, inside `serve`: at start, then every
+/// six hours, until the server stops.
 struct RetentionService: Service {
     let store: Store
     let retention: TimeSpan
@@ -19,6 +20,10 @@ struct RetentionService: Service {
                 let removed = try await store.write { try $0.pruneJudgements(endedBefore: cutoff) }
                 if removed > 0 {
                     logger.info("retention: pruned ended judgements", metadata: ["removed": "\(removed)", "retention": "\(retention)"])
+                }
+                let clients = try await store.write { try $0.pruneClientRecords(lastSeenBefore: cutoff) }
+                if clients > 0 {
+                    logger.info("retention: pruned client records", metadata: ["removed": "\(clients)", "retention": "\(retention)"])
                 }
             } catch {
                 // A busy or failing database is reported and retried next time; serving goes on.

@@ -43,6 +43,13 @@ public enum ETDSettings {
         if let value = try span(.etdPollInterval) { configuration.pollInterval = value }
         if let value = try span(.etdSettleDelay) { configuration.settleDelay = value }
         if let value = try span(.etdLookBack) { configuration.lookBack = value }
+        if let value = try span(.etdCycleDeadline) { configuration.cycleDeadline = value }
+        if let text = settings.string(.etdMaxPagesPerCycle) {
+            guard let pages = Int(text), pages > 0 else {
+                throw ConfigurationError("\(settings.origin(of: .etdMaxPagesPerCycle)): '\(text)' is not a whole number above zero")
+            }
+            configuration.maxPagesPerCycle = pages
+        }
         if let text = settings.string(.etdVerdicts) { configuration.verdicts = Settings.list(text).map { $0.lowercased() } }
         if let text = settings.string(.etdTechniques) { configuration.techniques = Set(Settings.commaList(text)) }
         if let text = settings.string(.etdMailboxes) { configuration.mailboxes = Set(Settings.list(text).map { $0.lowercased() }) }

@@ -62,6 +62,8 @@ public extension SettingKey {
     static let etdPollInterval = SettingKey("etd.poll_interval", "THREATFEED_ETD_POLL_INTERVAL", .duration, default: "5m")
     static let etdSettleDelay = SettingKey("etd.settle_delay", "THREATFEED_ETD_SETTLE_DELAY", .duration, default: "5m")
     static let etdLookBack = SettingKey("etd.look_back", "THREATFEED_ETD_LOOK_BACK", .duration, default: "48h")
+    static let etdMaxPagesPerCycle = SettingKey("etd.max_pages_per_cycle", "THREATFEED_ETD_MAX_PAGES_PER_CYCLE", .count, default: "1000")
+    static let etdCycleDeadline = SettingKey("etd.cycle_deadline", "THREATFEED_ETD_CYCLE_DEADLINE", .duration, default: "30m")
     static let etdVerdicts = SettingKey("etd.verdicts", "THREATFEED_ETD_VERDICTS", .text, default: "bec,scam,phishing,malicious")
     static let etdTechniques = SettingKey("etd.techniques", "THREATFEED_ETD_TECHNIQUES", .text)
     static let etdMailboxes = SettingKey("etd.mailboxes", "THREATFEED_ETD_MAILBOXES", .text)
@@ -129,6 +131,7 @@ public extension SettingKey {
         requestTimeout, tlsCertificate, tlsKey, database, logLevel, logFormat, retention,
         importValidFor, stixIDNamespace, stixProducer, feedsDirectory, adminToken, metricsToken,
         etdRegion, etdBaseURL, etdClientID, etdClientSecret, etdAPIKey, etdPollInterval, etdSettleDelay, etdLookBack,
+        etdMaxPagesPerCycle, etdCycleDeadline,
         etdVerdicts, etdTechniques, etdMailboxes, etdIndicator, etdValidForIP, etdValidForDomain, etdValidForURL, etdValidForHash,
         policyDirectory, policyOwnDomains, policyGatewayIPs,
         remediationEnabled, remediationSMAURL, remediationUsername, remediationPassword, remediationAction, remediationForwardTo,
