@@ -22,9 +22,11 @@ public func buildApplication(
     let router = buildRouter(store: store, configuration: configuration, metrics: metrics, recorder: recorder, clock: clock, drain: drain)
     // Idle connections are closed (stalled uploads and forgotten sockets do not pile up); a request head over the
     // limit is refused by the HTTP parser before any handler runs.
+    let idleTimeout = TimeAmount.seconds(configuration.idleTimeout.components.seconds)
     let http1 = HTTPServerBuilder.http1(
         configuration: .init(
-            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
+            additionalChannelHandlers: [FinishWritesBeforeClose(limit: idleTimeout)],
+            idleTimeout: idleTimeout,
             httpDecoderConfiguration: .init(
                 maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes
             )
