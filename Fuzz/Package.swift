@@ -23,11 +23,13 @@ let package = Package(
         .executableTarget(name: "FuzzImport", dependencies: ["FuzzDriver", "ThreatFeedFormats"]),
         .executableTarget(name: "FuzzJSONLocator", dependencies: ["FuzzDriver", "ThreatFeedFormats"]),
         .executableTarget(name: "FuzzSettingValues", dependencies: ["FuzzDriver", "ThreatFeedCore"]),
+        .executableTarget(name: "FuzzTAXII2Query", dependencies: ["FuzzDriver", "ThreatFeedFormats"]),
         // ThreatFeedETD, ThreatFeedActions, ThreatFeedMail and ThreatFeedServer pull in NIO; their parsers are
         // self-contained files, symlinked into these targets.
         .executableTarget(name: "FuzzETDSearchPage", dependencies: ["FuzzDriver"]),
         .executableTarget(name: "FuzzAsyncOSAnswers", dependencies: ["FuzzDriver"]),
         .executableTarget(name: "FuzzSMTPReply", dependencies: ["FuzzDriver"]),
         .executableTarget(name: "FuzzBasicAuth", dependencies: ["FuzzDriver"]),
+        .executableTarget(name: "FuzzCTIAQuery", dependencies: ["FuzzDriver"]),
     ]
 )

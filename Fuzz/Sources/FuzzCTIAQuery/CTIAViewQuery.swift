@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedServer/CTIA/CTIAViewQuery.swift
