@@ -25,7 +25,7 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
     let port = value(.port).flatMap(Int.init) ?? 8080
     let tls = try TLSFileCheck.files(certificate: value(.tlsCertificate), key: value(.tlsKey))
     if tls == nil, !TLSFileCheck.isLoopback(host), !Settings.isTrue(value(.allowInsecureHTTP)) {
-        throw ConfigurationError(
+        throw ConfigurationError.combination(
             "refusing plain HTTP on \(host): feed secrets would cross the network in clear; give --tls-cert and --tls-key, listen on 127.0.0.1 behind a TLS proxy, or pass --allow-insecure-http"
         )
     }

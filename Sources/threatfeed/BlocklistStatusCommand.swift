@@ -15,8 +15,7 @@ struct BlocklistStatusCommand: AsyncParsableCommand {
         let settings = try global.settings()
         let listName = settings.string(.blocklistList)?.lowercased() ?? "blocklist"
         guard let list = BlocklistKind(rawValue: listName) else {
-            Terminal.error("\(settings.named(.blocklistList)) '\(listName)' is not blocklist or safelist")
-            throw ExitCode.failure
+            return try reportingErrors { throw settings.error(.blocklistList, "'\(listName)' is not blocklist or safelist") }
         }
         let store = try global.openStore()
         let enabled = BlocklistOptions.isEnabled(settings)

@@ -170,7 +170,7 @@ import ThreatFeedTesting
             // A value the action itself refuses still names the feeds file's line.
             _ = try dir.write("defs-ok/actions.yaml", Self.definitions.replacingOccurrences(of: "list: blocklist", with: "list: graylist"))
             let status = try CommandRunner.run(["blocklist", "status", "--db", dir.file("a.sqlite")], environment: ["THREATFEED_FEEDS_DIR": defs])
-            #expect(status.stderr.contains("blocklist.list (\(defs)/actions.yaml:18) 'graylist' is not blocklist or safelist"), "\(status.stderr)")
+            #expect(status.stderr.contains("\(defs)/actions.yaml:18: blocklist.list: 'graylist' is not blocklist or safelist"), "\(status.stderr)")
         }
     }
 }

@@ -114,7 +114,7 @@ import Glibc
             #expect(shorter.stdout.hasPrefix("deleted 1 judgements"))
             let invalid = try CommandRunner.run(["prune", "--older-than", "soon", "--db", db])
             #expect(invalid.status == 1)
-            #expect(invalid.stderr.hasPrefix("error: invalid retention 'soon'"))
+            #expect(invalid.stderr.hasPrefix("error: retention.period: 'soon'"), "\(invalid.stderr)")
         }
     }
 }

@@ -105,6 +105,6 @@ import ThreatFeedTesting
             environment: ["THREATFEED_NOTIFICATIONS_ENABLED": "true", "THREATFEED_NOTIFICATIONS_FROM": "a@example.com", "THREATFEED_NOTIFICATIONS_TO": "b@example.com"]
         )
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("notifications.smtp_host (THREATFEED_NOTIFICATIONS_SMTP_HOST) must be set"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("notifications.smtp_host (THREATFEED_NOTIFICATIONS_SMTP_HOST): must be set"), "\(refused.stderr)")
     }
 }
