@@ -97,9 +97,9 @@ struct HealthController: Sendable {
         // The ETD poller's health next to the feeds it fills: what it held back, and how far behind it is.
         struct Body: Codable {
             var feeds: [FeedHealth]
-            var etd: ETDStatusReport
+            var etd: ConvictionChainHealth
         }
-        return try Self.json(Body(feeds: entries, etd: ETDStatusReport(status: etdStatus, enabled: configuration.etdPollingEnabled, now: now)))
+        return try Self.json(Body(feeds: entries, etd: ConvictionChainHealth(status: etdStatus, enabled: configuration.etdPollingEnabled, now: now)))
     }
 
     /// `/health/etd`: the poller's progress, errors and counters, and what the actions did with the convictions —
@@ -108,15 +108,14 @@ struct HealthController: Sendable {
     func etd() async throws -> Response {
         let configuration = self.configuration
         let now = clock()
-        let report = try await store.read { reader in
-            try reader.etdHealth(
-                now: now, pollingEnabled: configuration.etdPollingEnabled,
+        let chain = try await store.read { try $0.convictionChainStatus(blocklist: configuration.blocklistList) }
+        return try Self.json(
+            ConvictionChainHealth(
+                chain, now: now, pollingEnabled: configuration.etdPollingEnabled,
                 remediation: (configuration.remediationEnabled, configuration.remediationDryRun),
                 notificationsEnabled: configuration.notificationsEnabled,
-                blocklist: (configuration.blocklistList, configuration.blocklistEnabled, configuration.blocklistDryRun)
-            )
-        }
-        return try Self.json(report)
+                blocklist: (configuration.blocklistEnabled, configuration.blocklistDryRun)
+            ))
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {

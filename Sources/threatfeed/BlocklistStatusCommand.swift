@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThreatFeedCore
+import ThreatFeedServer
 import ThreatFeedService
 import ThreatFeedStore
 
@@ -20,12 +21,10 @@ struct BlocklistStatusCommand: AsyncParsableCommand {
         let store = try global.openStore()
         let enabled = BlocklistOptions.isEnabled(settings)
         let dryRun = Settings.isTrue(settings.string(.blocklistDryRun))
-        let (report, entries) = try await reportingErrors { () async throws -> (BlocklistStatusReport, [BlocklistEntry]) in
-            (
-                try store.readNow { try $0.blocklistStatus(list: list, enabled: enabled, dryRun: dryRun) },
-                try await store.blocklistEntries(list: list)
-            )
+        let (status, entries) = try await reportingErrors { () async throws -> (BlocklistStatus, [BlocklistEntry]) in
+            (try store.readNow { try $0.blocklistStatus(list: list) }, try await store.blocklistEntries(list: list))
         }
+        let report = BlocklistHealth(status: status, enabled: enabled, dryRun: dryRun)
         if json {
             // The `blocklist` section of /health/etd, with the entries on the gateway (or on their way) listed.
             var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any] ?? [:]

@@ -116,7 +116,7 @@ import ThreatFeedTesting
         let status = try await fixture.store.pollStatus()
         #expect(status.heldBack[.sharedSenderInfrastructure] == 4)
         #expect(status.heldBack[.freemailDomain] == 2)
-        let health = ETDStatusReport(status: status, enabled: true, now: fixture.testClock.now)
+        let health = ConvictionChainHealth(status: status, enabled: true, now: fixture.testClock.now)
         #expect(health.heldBack["shared-sender-infrastructure"] == 4)
         #expect(health.text.contains("shared-sender-infrastructure   4"))
 
