@@ -81,14 +81,14 @@ public enum ETDSettings {
 
     /// A poller writing into `store`, talking to ETD with the shared HTTP client.
     public static func poller(
-        store: Store, configuration: ETDConfiguration, settings: Settings, overrides: PolicyOverrides,
+        ledger: any ConvictionLedger, configuration: ETDConfiguration, settings: Settings, overrides: PolicyOverrides,
         clock: any WallClock = SystemClock(), logger: Logger
     ) throws -> ETDPoller {
         let client = ETDClient(configuration: configuration, httpClient: OutboundHTTPClient.shared, clock: clock, logger: logger)
         // Read once here so that a bad line stops start-up; the poller reads the files again every cycle.
         let extractor = ConvictionExtractor(configuration: configuration, policy: try policy(settings, overrides: overrides))
         return ETDPoller(
-            client: client, ledger: store, extractor: extractor, clock: clock, logger: logger,
+            client: client, ledger: ledger, extractor: extractor, clock: clock, logger: logger,
             policySource: policySource(settings, overrides: overrides)
         )
     }

@@ -73,7 +73,7 @@ enum NotificationOptions {
 extension NotificationOptions {
     /// The notification service `serve` runs, or nil when notifications are off.
     static func service(
-        _ settings: Settings, ledger: any NotificationLedger, clock: any WallClock, pollActivity: ETDPollActivity?
+        _ settings: Settings, ledger: any NotificationLedger, clock: any WallClock, signal: ConvictionSignal?
     ) throws -> NotificationService? {
         guard let (configuration, interval) = try configuration(settings) else { return nil }
         let logger = Logger(label: "threatfeed.notifications")
@@ -83,7 +83,7 @@ extension NotificationOptions {
         }
         let verdicts = Settings.list(settings.string(.etdVerdicts) ?? "bec,scam,phishing,malicious").map { $0.lowercased() }
         return NotificationService(
-            ledger: ledger, clock: clock, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger, pollActivity: pollActivity
+            ledger: ledger, clock: clock, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger, signal: signal
         )
     }
 }
