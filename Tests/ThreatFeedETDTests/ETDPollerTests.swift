@@ -27,16 +27,9 @@ import ThreatFeedTesting
         let etdPort: Int
 
         init(convictions: Int = 300, days: Double = 3, neutral: Int = 20, clearingEvery: Double = 1, timeout: Double = 10) throws {
-            let directory = try TemporaryDirectory()
-            let testClock = TestClock()
-            let clock = VirtualClock(testClock)
-            let store = try Store(path: directory.file("etd.sqlite"), clock: testClock.function)
-            feed = try store.writeNow { writer in
-                let (indicator, _) = try writer.indicator(named: ETDRule.defaultIndicator)
-                let feed = Feed(name: try EntityName("etd"), indicatorID: indicator.id, created: writer.now)
-                try writer.create(feed)
-                return feed
-            }
+            let environment = try ETDTestEnvironment(indicator: ETDRule.defaultIndicator.value)
+            let (testClock, clock, store) = (environment.testClock, environment.clock, environment.store)
+            feed = environment.feed
             let end = testClock.now.addingTimeInterval(-600)
             var messages = FakeETDDataSet.generate(count: convictions, days: days, end: end)
             var benign = FakeETDDataSet.generate(count: neutral, days: days, end: end, seed: 7)
@@ -62,7 +55,7 @@ import ThreatFeedTesting
                 client: client, ledger: store, extractor: ConvictionExtractor(configuration: configuration, policy: policy),
                 clock: clock, logger: logger
             )
-            self.directory = directory
+            directory = environment.directory
             self.testClock = testClock
             self.clock = clock
             self.store = store

@@ -26,16 +26,10 @@ import ThreatFeedTesting
         let policyDirectory: String
 
         init() throws {
-            let directory = try TemporaryDirectory()
-            let testClock = TestClock()
-            let clock = VirtualClock(testClock)
-            store = try Store(path: directory.file("etd.sqlite"), clock: testClock.function)
-            feed = try store.writeNow { writer in
-                let (indicator, _) = try writer.indicator(named: ETDRule.defaultIndicator)
-                let feed = Feed(name: try EntityName("etd"), indicatorID: indicator.id, created: writer.now)
-                try writer.create(feed)
-                return feed
-            }
+            let environment = try ETDTestEnvironment(indicator: ETDRule.defaultIndicator.value)
+            let (directory, testClock, clock) = (environment.directory, environment.testClock, environment.clock)
+            store = environment.store
+            feed = environment.feed
             // The shipped policy files, so the test also checks the lists we ship.
             let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../feeds/policy").standardized
             policyDirectory = directory.file("policy")
