@@ -66,33 +66,11 @@ import ThreatFeedTesting
         func servedObservables() async throws -> (view: [Observable], taxii: String) {
             // Valid times are inclusive: step past the instant judgements were ended at.
             testClock.advance(by: 1)
-            let port = try freeLoopbackPort()
-            let (started, signal) = AsyncStream<Int>.makeStream()
-            var logger = Logger(label: "server")
-            logger.logLevel = .critical
-            let app = try buildApplication(
-                store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger,
-                clock: testClock.function, onServerRunning: { signal.yield($0) }
-            )
             let feed = self.feed
-            return try await withThrowingTaskGroup(of: (view: [Observable], taxii: String)?.self) { group in
-                group.addTask {
-                    try await app.runService(gracefulShutdownSignals: [])
-                    return nil
-                }
-                for await _ in started { break }
-                defer { group.cancelAll() }
-                let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ctia/feed/\(feed.id)/view?s=\(feed.secret.reveal)")
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                #expect(response.status.code == 200)
-                let body = try await response.body.collect(upTo: 16 << 20)
-                struct View: Decodable {
-                    struct Item: Decodable { var type: String; var value: String }
-                    var observables: [Item]
-                }
-                let view = try JSONDecoder().decode(View.self, from: Data(body.readableBytesView))
+            return try await withServedStore(store, clock: testClock.function) { port in
+                let view = try await ctiaView(port: port, feed: feed)
                 let taxii = try await ETDPollerTests.taxiiPoll(port: port, feed: feed)
-                return (view.observables.map { Observable(normalisedType: ObservableType(rawValue: $0.type)!, value: $0.value) }, taxii)
+                return (view.map { Observable(normalisedType: ObservableType(rawValue: $0.type)!, value: $0.value) }, taxii)
             }
         }
     }
