@@ -161,7 +161,8 @@ public actor RemediationRunner {
     }
 
     /// Runs cycles until cancelled: after each, waits for the trigger, the interval, or the next due retry.
-    public func run(trigger: RemediationTrigger) async {
+    /// Cycles until cancelled: one now, then one when `wakeUp` is signalled, a retry falls due, or the interval passes.
+    public func run(wakeUp: ConvictionSignal.Waiter?) async {
         while !Task.isCancelled {
             do {
                 try await runCycle()
@@ -174,9 +175,10 @@ public actor RemediationRunner {
             }
             var deadline = clock.now().addingTimeInterval(configuration.interval.seconds)
             if let due = try? await ledger.nextRemediationAttempt(), due < deadline { deadline = max(due, clock.now()) }
-            while !trigger.take(), clock.now() < deadline {
-                do { try await clock.sleep(seconds: min(0.25, deadline.timeIntervalSince(clock.now()))) } catch { return }
-            }
+            let wait = deadline.timeIntervalSince(clock.now())
+            do {
+                if let wakeUp { try await wakeUp.wait(upTo: wait, clock: clock) } else { try await clock.sleep(seconds: max(0, wait)) }
+            } catch { return }
         }
     }
 

@@ -10,7 +10,7 @@ import ThreatFeedStore
 /// The first two are public. The other two name feeds, counts, appliance addresses and peer error texts, so their
 /// detail goes only to the administrator (`AdminAccess`); anyone else gets the overall status alone.
 struct HealthController: Sendable {
-    let store: Store
+    let store: any HealthReads
     let clock: @Sendable () -> Date
     var drain = DrainState()
     /// Which background jobs this process runs, for the `enabled` flags of `/health/etd`.
@@ -23,7 +23,7 @@ struct HealthController: Sendable {
         router.get("/health/ready") { _, _ in
             // Draining: in-flight answers complete, but a load balancer should send new work elsewhere.
             if drain.isDraining { return Self.json(["status": "draining"], status: .serviceUnavailable) }
-            if await store.ping() { return Self.json(["status": "ready"]) }
+            if await store.isReachable() { return Self.json(["status": "ready"]) }
             return Self.json(["status": "database unavailable"], status: .serviceUnavailable)
         }
         router.get("/health/feeds") { request, context in
@@ -47,7 +47,7 @@ struct HealthController: Sendable {
     }
 
     func overall() async throws -> Response {
-        let status = try await store.read { try $0.etdPollStatus() }
+        let status = try await store.etdPollStatus()
         let failing = configuration.etdPollingEnabled && status.consecutiveFailures > 0
         let detail = configuration.adminToken == nil
             ? "detail is shown to loopback clients only; set an admin token (THREATFEED_ADMIN_TOKEN) to ask from elsewhere"
@@ -79,27 +79,24 @@ struct HealthController: Sendable {
 
     func feeds() async throws -> Response {
         let now = clock()
-        let (entries, etdStatus) = try await store.read { reader -> ([FeedHealth], ETDPollStatus) in
-            let entries = try reader.feeds().map { feed in
-                let statistics = try reader.statistics(ofIndicator: feed.indicatorID, at: now)
-                let indicator = try reader.indicator(id: feed.indicatorID)
-                return FeedHealth(
-                    name: feed.name.value, id: feed.id, indicator: indicator?.name.value ?? feed.indicatorID,
-                    output: feed.output.rawValue, collection: feed.collectionName, live: feed.isLive(at: now),
-                    observables: statistics.liveObservables, judgements: statistics.judgements,
-                    newestLabel: statistics.newestLabel.map { Timestamps.iso8601Micro($0) },
-                    lifetimeStart: feed.lifetime.map { Timestamps.iso8601Milli($0.start) },
-                    expires: feed.lifetime?.end.map(Timestamps.iso8601Milli)
-                )
-            }
-            return (entries, try reader.etdPollStatus())
+        let entries = try await store.feedSummaries(at: now).map { summary in
+            let feed = summary.feed
+            return FeedHealth(
+                name: feed.name.value, id: feed.id, indicator: summary.indicatorName ?? feed.indicatorID,
+                output: feed.output.rawValue, collection: feed.collectionName, live: feed.isLive(at: now),
+                observables: summary.liveObservables, judgements: summary.judgements,
+                newestLabel: summary.newestLabel.map { Timestamps.iso8601Micro($0) },
+                lifetimeStart: feed.lifetime.map { Timestamps.iso8601Milli($0.start) },
+                expires: feed.lifetime?.end.map(Timestamps.iso8601Milli)
+            )
         }
+        let etdStatus = try await store.etdPollStatus()
         // The ETD poller's health next to the feeds it fills: what it held back, and how far behind it is.
         struct Body: Codable {
             var feeds: [FeedHealth]
-            var etd: ETDStatusReport
+            var etd: ConvictionChainHealth
         }
-        return try Self.json(Body(feeds: entries, etd: ETDStatusReport(status: etdStatus, enabled: configuration.etdPollingEnabled, now: now)))
+        return try Self.json(Body(feeds: entries, etd: ConvictionChainHealth(status: etdStatus, enabled: configuration.etdPollingEnabled, now: now)))
     }
 
     /// `/health/etd`: the poller's progress, errors and counters, and what the actions did with the convictions —
@@ -108,15 +105,14 @@ struct HealthController: Sendable {
     func etd() async throws -> Response {
         let configuration = self.configuration
         let now = clock()
-        let report = try await store.read { reader in
-            try reader.etdHealth(
-                now: now, pollingEnabled: configuration.etdPollingEnabled,
+        let chain = try await store.convictionChainStatus(blocklist: configuration.blocklistList)
+        return try Self.json(
+            ConvictionChainHealth(
+                chain, now: now, pollingEnabled: configuration.etdPollingEnabled,
                 remediation: (configuration.remediationEnabled, configuration.remediationDryRun),
                 notificationsEnabled: configuration.notificationsEnabled,
-                blocklist: (configuration.blocklistList, configuration.blocklistEnabled, configuration.blocklistDryRun)
-            )
-        }
-        return try Self.json(report)
+                blocklist: (configuration.blocklistEnabled, configuration.blocklistDryRun)
+            ))
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {

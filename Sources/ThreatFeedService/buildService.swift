@@ -25,7 +25,7 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
     let port = value(.port).flatMap(Int.init) ?? 8080
     let tls = try TLSFileCheck.files(certificate: value(.tlsCertificate), key: value(.tlsKey))
     if tls == nil, !TLSFileCheck.isLoopback(host), !Settings.isTrue(value(.allowInsecureHTTP)) {
-        throw ConfigurationError(
+        throw ConfigurationError.combination(
             "refusing plain HTTP on \(host): feed secrets would cross the network in clear; give --tls-cert and --tls-key, listen on 127.0.0.1 behind a TLS proxy, or pass --allow-insecure-http"
         )
     }
@@ -66,12 +66,16 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
     // ETD polling runs only when its credentials are configured; a broken ETD setup stops start-up with the reason.
     let etdConfiguration = try ETDSettings.configuration(settings)
     var etdService: ETDPollService?
-    if let etdConfiguration {
+    // The actions start on one signal: the poller raises each committed conviction page and each cycle's end.
+    let signal: ConvictionSignal? = etdConfiguration == nil ? nil : ConvictionSignal(cycleRunning: true)
+    if let etdConfiguration, let signal {
         let poller = try ETDSettings.poller(
-            store: store, configuration: etdConfiguration, settings: settings, overrides: options.policy, clock: options.etdClock,
-            logger: Logger(label: "threatfeed.etd")
+            ledger: SignallingConvictionLedger(base: store, signal: signal), configuration: etdConfiguration, settings: settings,
+            overrides: options.policy, clock: options.etdClock, logger: Logger(label: "threatfeed.etd")
         )
-        etdService = ETDPollService(poller: poller, interval: etdConfiguration.pollInterval.seconds, clock: options.etdClock, logger: logger)
+        etdService = ETDPollService(
+            poller: poller, interval: etdConfiguration.pollInterval.seconds, clock: options.etdClock, logger: logger, signal: signal
+        )
         configuration.etdPollingEnabled = true
     }
     // Services that own an outbound HTTP client shut it down after every other service has stopped (see below).
@@ -101,15 +105,13 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
         if etdConfiguration == nil {
             logger.notice("remediation is enabled but ETD is not configured here: only convictions stored by `etd poll` are remediated")
         }
-        let trigger = RemediationTrigger()
-        etdService?.afterCycle = trigger
-        remediationService = RemediationService(runner: runner, trigger: trigger)
+        remediationService = RemediationService(runner: runner, wakeUp: signal?.waiter(for: [.pageCommitted]))
         configuration.remediationEnabled = true
         configuration.remediationDryRun = remediationConfiguration.dryRun
     }
     // Notifications run only when enabled; incomplete settings stop start-up naming the key.
     let notificationService = try NotificationOptions.service(
-        settings, ledger: store, clock: options.actionClock, pollActivity: etdService?.activity
+        settings, ledger: store, clock: options.actionClock, signal: signal
     )
     configuration.notificationsEnabled = notificationService != nil
     // Gateway blocklist sync: only when enabled; incomplete settings stop start-up naming the key.
@@ -118,7 +120,10 @@ public func buildService(settings: Settings, options: ServiceOptions = ServiceOp
         let blocklistConfiguration = try BlocklistOptions.configuration(settings)
         let (runner, owned) = try BlocklistOptions.runner(blocklistConfiguration, store: store, logger: Logger(label: "threatfeed.blocklist"))
         if let owned { ownedClients.append(owned) }
-        blocklistService = BlocklistSyncService(runner: runner, interval: blocklistConfiguration.interval.seconds, clock: options.actionClock)
+        blocklistService = BlocklistSyncService(
+            runner: runner, interval: blocklistConfiguration.interval.seconds, clock: options.actionClock,
+            wakeUp: signal?.waiter(for: [.cycleEnded])
+        )
         configuration.blocklistEnabled = true
         configuration.blocklistDryRun = blocklistConfiguration.dryRun
         configuration.blocklistList = blocklistConfiguration.list

@@ -62,21 +62,6 @@ public final class FakeESA: Sendable {
         state.withLock { $0.lists[list, default: [:]][sender, default: []].formUnion(recipients) }
     }
 
-    /// Waits until the blocklist is non-empty and the same on two looks `interval` apart (the sync has nothing left
-    /// to do), and `also` holds; gives up after `limit` seconds.
-    public func waitUntilSettled(
-        limit: Double = 60, interval: Double = 2.5, also: () throws -> Bool = { true }
-    ) async throws {
-        let deadline = Date().addingTimeInterval(limit)
-        var previous: Set<String> = []
-        while Date() < deadline {
-            try await Task.sleep(for: .seconds(interval))
-            let now = Set(entries().keys)
-            if !now.isEmpty, now == previous, try also() { return }
-            previous = now
-        }
-    }
-
     // MARK: Running
 
     public func run<T: Sendable>(port: Int, _ body: @Sendable @escaping () async throws -> T) async throws -> T {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThreatFeedCore
+import ThreatFeedServer
 import ThreatFeedService
 import ThreatFeedStore
 
@@ -15,18 +16,15 @@ struct BlocklistStatusCommand: AsyncParsableCommand {
         let settings = try global.settings()
         let listName = settings.string(.blocklistList)?.lowercased() ?? "blocklist"
         guard let list = BlocklistKind(rawValue: listName) else {
-            Terminal.error("\(settings.named(.blocklistList)) '\(listName)' is not blocklist or safelist")
-            throw ExitCode.failure
+            return try reportingErrors { throw settings.error(.blocklistList, "'\(listName)' is not blocklist or safelist") }
         }
         let store = try global.openStore()
         let enabled = BlocklistOptions.isEnabled(settings)
         let dryRun = Settings.isTrue(settings.string(.blocklistDryRun))
-        let (report, entries) = try await reportingErrors { () async throws -> (BlocklistStatusReport, [BlocklistEntry]) in
-            (
-                try store.readNow { try $0.blocklistStatus(list: list, enabled: enabled, dryRun: dryRun) },
-                try await store.blocklistEntries(list: list)
-            )
+        let (status, entries) = try await reportingErrors { () async throws -> (BlocklistStatus, [BlocklistEntry]) in
+            (try store.readNow { try $0.blocklistStatus(list: list) }, try await store.blocklistEntries(list: list))
         }
+        let report = BlocklistHealth(status: status, enabled: enabled, dryRun: dryRun)
         if json {
             // The `blocklist` section of /health/etd, with the entries on the gateway (or on their way) listed.
             var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any] ?? [:]

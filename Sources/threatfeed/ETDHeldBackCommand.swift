@@ -22,11 +22,11 @@ struct ETDHeldBackCommand: AsyncParsableCommand {
         let report = try reportingErrors { () throws -> HeldBackReport in
             let wanted = try reason.map { text in
                 guard let reason = HoldBackReason(rawValue: text.lowercased()) else {
-                    throw CLIError("--reason '\(text)': one of \(HoldBackReason.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw CLIError.invalid("--reason", text, "one of \(HoldBackReason.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return reason
             }
-            guard (1...100_000).contains(limit) else { throw CLIError("--limit \(limit): 1 to 100000") }
+            guard (1...100_000).contains(limit) else { throw CLIError.invalid("--limit", "\(limit)", "1 to 100000") }
             let start = try ETDReviewOptions.start(since: since)
             let store = try global.openStore()
             let entries = try store.readNow { try $0.heldBackValues(since: start, reason: wanted, limit: limit + 1) }

@@ -39,6 +39,6 @@ struct ETDOptions: ParsableArguments {
     func policy(_ settings: Settings) throws -> SafetyPolicy { try ETDSettings.policy(settings, overrides: overrides) }
 
     func poller(store: Store, configuration: ETDConfiguration, settings: Settings, logger: Logger) throws -> ETDPoller {
-        try ETDSettings.poller(store: store, configuration: configuration, settings: settings, overrides: overrides, logger: logger)
+        try ETDSettings.poller(ledger: store, configuration: configuration, settings: settings, overrides: overrides, logger: logger)
     }
 }

@@ -29,7 +29,7 @@ struct ETDPollCommand: AsyncParsableCommand {
         let report = try await reportingErrors {
             let settings = try global.settings()
             guard let configuration = try etd.configuration(settings) else {
-                throw CLIError("ETD is not configured: set THREATFEED_ETD_REGION or THREATFEED_ETD_BASE_URL, and the client id, secret and API key")
+                throw CLIError.notConfigured("ETD is not configured: set THREATFEED_ETD_REGION or THREATFEED_ETD_BASE_URL, and the client id, secret and API key")
             }
             let poller = try etd.poller(store: store, configuration: configuration, settings: settings, logger: Logger(label: "threatfeed.etd"))
             return try await poller.runCycle()

@@ -24,7 +24,7 @@ struct ETDReplayCommand: AsyncParsableCommand {
         let (outcome, messages) = try await reportingErrors { () async throws -> (ConvictionPageOutcome, Int) in
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-                throw CLIError("cannot read \(file): \((error as NSError).localizedDescription)")
+                throw CLIError.unreadable(file, (error as NSError).localizedDescription)
             }
             let recorded = try ETDSearchPage.decode(data, endpoint: file)
             // Rules and filters from the settings and the feeds-as-code files, as `serve` would use them.

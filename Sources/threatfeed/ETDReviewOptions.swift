@@ -7,7 +7,7 @@ enum ETDReviewOptions {
         do {
             return Date().addingTimeInterval(-(try TimeSpan(parsing: since)).seconds)
         } catch {
-            throw CLIError("--since '\(since)': \(error)")
+            throw CLIError.invalid("--since", since, "\(error)")
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThreatFeedCore
 import ThreatFeedETD
+import ThreatFeedServer
 import ThreatFeedService
 import ThreatFeedStore
 
@@ -18,16 +19,13 @@ struct ETDStatusCommand: AsyncParsableCommand {
         let settings = try global.settings()
         let list = BlocklistKind(rawValue: settings.string(.blocklistList)?.lowercased() ?? "") ?? .blocklist
         let pollingEnabled = (try? ETDConfiguration(environment: ProcessInfo.processInfo.environment)) != nil
-        let report = try reportingErrors {
-            try store.readNow { reader in
-                try reader.etdHealth(
-                    now: Date(), pollingEnabled: pollingEnabled,
-                    remediation: (Settings.isTrue(settings.string(.remediationEnabled)), Settings.isTrue(settings.string(.remediationDryRun))),
-                    notificationsEnabled: Settings.isTrue(settings.string(.notificationsEnabled)),
-                    blocklist: (list, BlocklistOptions.isEnabled(settings), Settings.isTrue(settings.string(.blocklistDryRun)))
-                )
-            }
-        }
+        let chain = try reportingErrors { try store.readNow { try $0.convictionChainStatus(blocklist: list) } }
+        let report = ConvictionChainHealth(
+            chain, now: Date(), pollingEnabled: pollingEnabled,
+            remediation: (Settings.isTrue(settings.string(.remediationEnabled)), Settings.isTrue(settings.string(.remediationDryRun))),
+            notificationsEnabled: Settings.isTrue(settings.string(.notificationsEnabled)),
+            blocklist: (BlocklistOptions.isEnabled(settings), Settings.isTrue(settings.string(.blocklistDryRun)))
+        )
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -39,14 +39,14 @@ struct ExportCommand: ParsableCommand {
                     try reader.forEachLiveJudgement(ofIndicator: target.id, at: now) { writer.append($0) }
                     return writer.finish() + [0x0A]
                 default:
-                    throw CLIError("invalid --format '\(format)': use txt, json or judgements")
+                    throw CLIError.invalid("--format", format, "use txt, json or judgements")
                 }
             }
         }
         if let output {
             try reportingErrors {
                 guard FileManager.default.createFile(atPath: output, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-                    throw CLIError("cannot write \(output)")
+                    throw CLIError.unwritable(output)
                 }
             }
         } else {

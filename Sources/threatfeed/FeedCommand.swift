@@ -39,14 +39,14 @@ struct FeedCommand: ParsableCommand {
                 let feedName = try EntityName(name)
                 let indicatorName = try EntityName(indicator)
                 guard let output = FeedOutput(rawValue: output) else {
-                    throw CLIError("invalid --output '\(output)': use observables or judgements")
+                    throw CLIError.invalid("--output", output, "use observables or judgements")
                 }
                 let span = try lifetime.map { text in
-                    do { return try TimeSpan(parsing: text) } catch { throw CLIError("--lifetime: \(error)") }
+                    do { return try TimeSpan(parsing: text) } catch { throw CLIError.invalid("--lifetime", text, "\(error)") }
                 }
                 if let collection { _ = try EntityName(collection) }
                 if let maxPartSize, maxPartSize < 1 {
-                    throw CLIError("invalid --max-part-size \(maxPartSize): give at least 1, or leave it out for one part")
+                    throw CLIError.invalid("--max-part-size", "\(maxPartSize)", "give at least 1, or leave it out for one part")
                 }
                 return try store.writeNow { writer in
                     let (target, created) = try writer.indicator(named: indicatorName)

@@ -38,16 +38,59 @@ struct PublicURLOption: ParsableArguments {
         let text = settings?.string(.publicURL, flag: publicURL) ?? publicURL ?? ProcessInfo.processInfo.environment["THREATFEED_PUBLIC_URL"]
         guard let text else { return PublicURL(scheme: "http", host: defaultHost, port: defaultPort) }
         guard let url = PublicURL(parsing: text) else {
-            throw CLIError("invalid --public-url '\(text)': expected http(s)://host[:port]")
+            throw CLIError.invalid("--public-url", text, "expected http(s)://host[:port]")
         }
         return url
     }
 }
 
 /// A user error: printed as `error: …`, exit status 1, never a stack trace.
+/// A command's input that cannot be used: an option's or argument's value, a file, a password prompt. Which one
+/// travels as fields; `description` is the one place the message is written (`reportingErrors` prints it).
 struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    private enum Code {
+        case invalid(expected: String)
+        case unreadable(reason: String)
+        case unwritable
+        case password(String)
+        case notConfigured(String)
+    }
+
+    private let code: Code
+    /// The option (`--tlp`) or argument (`permission`) at fault.
+    let option: String?
+    /// Its value as given.
+    let value: String?
+    /// The file at fault.
+    let file: String?
+
+    private init(_ code: Code, option: String? = nil, value: String? = nil, file: String? = nil) {
+        self.code = code
+        self.option = option
+        self.value = value
+        self.file = file
+    }
+
+    /// `invalid --tlp 'purple': use one of …`
+    static func invalid(_ option: String, _ value: String, _ expected: String) -> CLIError {
+        CLIError(.invalid(expected: expected), option: option, value: value)
+    }
+
+    static func unreadable(_ file: String, _ reason: String) -> CLIError { CLIError(.unreadable(reason: reason), file: file) }
+    static func unwritable(_ file: String) -> CLIError { CLIError(.unwritable, file: file) }
+    /// A password could not be read or confirmed; nothing was changed.
+    static func password(_ problem: String) -> CLIError { CLIError(.password(problem)) }
+    /// What the command needs is not configured (the message says which settings).
+    static func notConfigured(_ problem: String) -> CLIError { CLIError(.notConfigured(problem)) }
+
+    var description: String {
+        switch code {
+        case .invalid(let expected): "invalid \(option ?? "value") '\(value ?? "")': \(expected)"
+        case .unreadable(let reason): "cannot read \(file ?? "the file"): \(reason)"
+        case .unwritable: "cannot write \(file ?? "the file")"
+        case .password(let problem), .notConfigured(let problem): problem
+        }
+    }
 }
 
 /// Runs `body`; any error becomes one line on stderr and exit status 1.

@@ -55,22 +55,22 @@ struct ImportCommand: ParsableCommand {
 
     func defaults() throws -> Importer.Defaults {
         guard let disposition = Disposition(name: disposition) else {
-            throw CLIError("invalid --disposition '\(disposition)': use one of \(Disposition.namesForHelp)")
+            throw CLIError.invalid("--disposition", disposition, "use one of \(Disposition.namesForHelp)")
         }
-        guard let tlp = TLP(name: tlp) else { throw CLIError("invalid --tlp '\(tlp)': use one of \(TLP.namesForHelp)") }
+        guard let tlp = TLP(name: tlp) else { throw CLIError.invalid("--tlp", tlp, "use one of \(TLP.namesForHelp)") }
         guard let format = ImportFormat(rawValue: format.lowercased()) else {
-            throw CLIError("invalid --format '\(format)': use auto, txt, csv, json or stix")
+            throw CLIError.invalid("--format", format, "use auto, txt, csv, json or stix")
         }
         var type: ObservableType?
         if let forcedType {
             guard let parsed = ObservableType(name: forcedType) else {
-                throw CLIError("invalid --type '\(forcedType)': use one of \(ObservableType.namesForHelp)")
+                throw CLIError.invalid("--type", forcedType, "use one of \(ObservableType.namesForHelp)")
             }
             type = parsed
         }
         let spanText = try global.settings().string(.importValidFor, flag: validFor) ?? "30d"
         let span: TimeSpan
-        do { span = try TimeSpan(parsing: spanText) } catch { throw CLIError("--valid-for: \(error)") }
+        do { span = try TimeSpan(parsing: spanText) } catch { throw CLIError.invalid("--valid-for", spanText, "\(error)") }
         return Importer.Defaults(disposition: disposition, tlp: tlp, validFor: span, forcedType: type, format: format)
     }
 
@@ -80,7 +80,7 @@ struct ImportCommand: ParsableCommand {
         let indicatorName: EntityName = try reportingErrors { try EntityName(indicator) }
         let inputs: [(path: String, data: Data)] = try reportingErrors { try files.map { path -> (path: String, data: Data) in
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIError("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
+                throw CLIError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
             }
             return (path, data)
         } }

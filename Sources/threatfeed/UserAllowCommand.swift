@@ -37,7 +37,7 @@ struct UserDisallowCommand: ParsableCommand {
 enum UserPermissionArguments {
     static func parse(_ name: String, _ permission: String) throws -> (EntityName, UserPermission) {
         guard let parsed = UserPermission(rawValue: permission.lowercased()) else {
-            throw CLIError("unknown permission '\(permission)' (use \(UserPermission.namesForHelp))")
+            throw CLIError.invalid("permission", permission, "use \(UserPermission.namesForHelp)")
         }
         return (try EntityName(name), parsed)
     }

@@ -102,13 +102,13 @@ enum PasswordReader {
     static func read(for name: String) throws -> String {
         guard isatty(STDIN_FILENO) == 1 else {
             guard let line = Swift.readLine(strippingNewline: true), !line.isEmpty else {
-                throw CLIError("no password on stdin: pipe it in (e.g. from a password manager) or run on a terminal")
+                throw CLIError.password("no password on stdin: pipe it in (e.g. from a password manager) or run on a terminal")
             }
             return line.hasSuffix("\r") ? String(line.dropLast()) : line
         }
         let first = try prompt("Password for \(name): ")
         let second = try prompt("Again: ")
-        guard first == second else { throw CLIError("the two passwords differ; nothing was changed") }
+        guard first == second else { throw CLIError.password("the two passwords differ; nothing was changed") }
         return first
     }
 
@@ -123,7 +123,7 @@ enum PasswordReader {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
             Terminal.writeErr("\n")
         }
-        guard let line = Swift.readLine(strippingNewline: true) else { throw CLIError("no password entered") }
+        guard let line = Swift.readLine(strippingNewline: true) else { throw CLIError.password("no password entered") }
         return line
     }
 }

@@ -27,16 +27,9 @@ import ThreatFeedTesting
         let etdPort: Int
 
         init(convictions: Int = 300, days: Double = 3, neutral: Int = 20, clearingEvery: Double = 1, timeout: Double = 10) throws {
-            let directory = try TemporaryDirectory()
-            let testClock = TestClock()
-            let clock = VirtualClock(testClock)
-            let store = try Store(path: directory.file("etd.sqlite"), clock: testClock.function)
-            feed = try store.writeNow { writer in
-                let (indicator, _) = try writer.indicator(named: ETDRule.defaultIndicator)
-                let feed = Feed(name: try EntityName("etd"), indicatorID: indicator.id, created: writer.now)
-                try writer.create(feed)
-                return feed
-            }
+            let environment = try ETDTestEnvironment(indicator: ETDRule.defaultIndicator.value)
+            let (testClock, clock, store) = (environment.testClock, environment.clock, environment.store)
+            feed = environment.feed
             let end = testClock.now.addingTimeInterval(-600)
             var messages = FakeETDDataSet.generate(count: convictions, days: days, end: end)
             var benign = FakeETDDataSet.generate(count: neutral, days: days, end: end, seed: 7)
@@ -62,7 +55,7 @@ import ThreatFeedTesting
                 client: client, ledger: store, extractor: ConvictionExtractor(configuration: configuration, policy: policy),
                 clock: clock, logger: logger
             )
-            self.directory = directory
+            directory = environment.directory
             self.testClock = testClock
             self.clock = clock
             self.store = store
@@ -73,33 +66,11 @@ import ThreatFeedTesting
         func servedObservables() async throws -> (view: [Observable], taxii: String) {
             // Valid times are inclusive: step past the instant judgements were ended at.
             testClock.advance(by: 1)
-            let port = try freeLoopbackPort()
-            let (started, signal) = AsyncStream<Int>.makeStream()
-            var logger = Logger(label: "server")
-            logger.logLevel = .critical
-            let app = try buildApplication(
-                store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger,
-                clock: testClock.function, onServerRunning: { signal.yield($0) }
-            )
             let feed = self.feed
-            return try await withThrowingTaskGroup(of: (view: [Observable], taxii: String)?.self) { group in
-                group.addTask {
-                    try await app.runService(gracefulShutdownSignals: [])
-                    return nil
-                }
-                for await _ in started { break }
-                defer { group.cancelAll() }
-                let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ctia/feed/\(feed.id)/view?s=\(feed.secret.reveal)")
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                #expect(response.status.code == 200)
-                let body = try await response.body.collect(upTo: 16 << 20)
-                struct View: Decodable {
-                    struct Item: Decodable { var type: String; var value: String }
-                    var observables: [Item]
-                }
-                let view = try JSONDecoder().decode(View.self, from: Data(body.readableBytesView))
+            return try await withServedStore(store, clock: testClock.function) { port in
+                let view = try await ctiaView(port: port, feed: feed)
                 let taxii = try await ETDPollerTests.taxiiPoll(port: port, feed: feed)
-                return (view.observables.map { Observable(normalisedType: ObservableType(rawValue: $0.type)!, value: $0.value) }, taxii)
+                return (view.map { Observable(normalisedType: ObservableType(rawValue: $0.type)!, value: $0.value) }, taxii)
             }
         }
     }

@@ -26,16 +26,10 @@ import ThreatFeedTesting
         let policyDirectory: String
 
         init() throws {
-            let directory = try TemporaryDirectory()
-            let testClock = TestClock()
-            let clock = VirtualClock(testClock)
-            store = try Store(path: directory.file("etd.sqlite"), clock: testClock.function)
-            feed = try store.writeNow { writer in
-                let (indicator, _) = try writer.indicator(named: ETDRule.defaultIndicator)
-                let feed = Feed(name: try EntityName("etd"), indicatorID: indicator.id, created: writer.now)
-                try writer.create(feed)
-                return feed
-            }
+            let environment = try ETDTestEnvironment(indicator: ETDRule.defaultIndicator.value)
+            let (directory, testClock, clock) = (environment.directory, environment.testClock, environment.clock)
+            store = environment.store
+            feed = environment.feed
             // The shipped policy files, so the test also checks the lists we ship.
             let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../feeds/policy").standardized
             policyDirectory = directory.file("policy")
@@ -65,32 +59,9 @@ import ThreatFeedTesting
         /// The feed as a gateway sees it: `/ctia/feed/<id>/view` from the real server, as `[type, value]`.
         func served() async throws -> Set<[String]> {
             testClock.advance(by: 1)
-            let port = try freeLoopbackPort()
-            let (started, signal) = AsyncStream<Int>.makeStream()
-            var logger = Logger(label: "server")
-            logger.logLevel = .critical
-            let app = try buildApplication(
-                store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger,
-                clock: testClock.function, onServerRunning: { signal.yield($0) }
-            )
             let feed = self.feed
-            return try await withThrowingTaskGroup(of: Set<[String]>?.self) { group in
-                group.addTask {
-                    try await app.runService(gracefulShutdownSignals: [])
-                    return nil
-                }
-                for await _ in started { break }
-                defer { group.cancelAll() }
-                let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ctia/feed/\(feed.id)/view?s=\(feed.secret.reveal)")
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                #expect(response.status.code == 200)
-                let body = try await response.body.collect(upTo: 1 << 20)
-                struct View: Decodable {
-                    struct Item: Decodable { var type: String; var value: String }
-                    var observables: [Item]
-                }
-                let view = try JSONDecoder().decode(View.self, from: Data(body.readableBytesView))
-                return Set(view.observables.map { [$0.type, $0.value] })
+            return try await withServedStore(store, clock: testClock.function) { port in
+                Set(try await ctiaView(port: port, feed: feed).map { [$0.type, $0.value] })
             }
         }
 
@@ -116,7 +87,7 @@ import ThreatFeedTesting
         let status = try await fixture.store.pollStatus()
         #expect(status.heldBack[.sharedSenderInfrastructure] == 4)
         #expect(status.heldBack[.freemailDomain] == 2)
-        let health = ETDStatusReport(status: status, enabled: true, now: fixture.testClock.now)
+        let health = ConvictionChainHealth(status: status, enabled: true, now: fixture.testClock.now)
         #expect(health.heldBack["shared-sender-infrastructure"] == 4)
         #expect(health.text.contains("shared-sender-infrastructure   4"))
 

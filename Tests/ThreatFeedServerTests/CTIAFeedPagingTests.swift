@@ -16,9 +16,8 @@ import ThreatFeedTesting
     static let count = 345
 
     func withFixture(_ body: (Store, Feed, Feed, [String], TestClock) async throws -> Void) async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("p.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let now = clock.now
             var values: [String] = []
             let (observables, judgements) = try store.writeNow { writer in

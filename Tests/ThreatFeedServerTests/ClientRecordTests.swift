@@ -69,9 +69,8 @@ import ThreatFeedTesting
     }
 
     @Test func theRecorderKeepsAtMostItsClientsAndAServedGatewayStillGetsIn() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("c.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let recorder = PollRecorder(store: store, logger: Logger(label: "test"), maxClients: 20)
             // A flood of refused requests from 500 addresses, saved in several rounds.
             for round in 0..<5 {
@@ -102,9 +101,8 @@ import ThreatFeedTesting
     }
 
     @Test func clientRecordsAgeOutWithRetention() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("c.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let old = clock.now
             let recent = clock.now.addingTimeInterval(40 * 86_400)
             try await store.write { writer in

@@ -13,9 +13,8 @@ import ThreatFeedTesting
 /// `/health/etd` and the ETD part of `/health/feeds`, from the counters the poller's ledger keeps.
 @Suite struct ETDHealthTests {
     @Test func showsProgressCountersAndHeldBackByReason() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("etd.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let observable = try Observable(parsing: "203.0.113.9")
             var page = ConvictionPage()
             page.convictions = [
@@ -70,9 +69,8 @@ import ThreatFeedTesting
     }
 
     @Test func commitIsIdempotentAndClearingEndsOnlyUnbackedJudgements() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("etd.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let shared = try Observable(parsing: "shared.example.net", as: .domain)
             let own = try Observable(parsing: "https://only-m1.example.net/x")
             let indicator = try EntityName("etd-convictions")

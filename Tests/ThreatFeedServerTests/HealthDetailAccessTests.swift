@@ -15,9 +15,8 @@ import ThreatFeedTesting
     static let token = "admin-token-0123456789abcdef"
 
     @Test func detailNeedsTheAdminTokenWhenOneIsConfigured() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("h.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             try store.writeNow { writer in
                 let (indicator, _) = try writer.indicator(named: try EntityName("manual"))
                 try writer.create(Feed(name: try EntityName("secret-project-feed"), indicatorID: indicator.id, created: writer.now))
@@ -57,9 +56,8 @@ import ThreatFeedTesting
 
     /// The overall status says when the ETD poller is failing, without its error text.
     @Test func overallStatusIsDegradedWhileETDFails() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("h.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let peerError = "ETD did not answer /v1/messages/search at etd.internal.example after 5 attempts"
             try await store.recordFailure(at: clock.now, error: peerError)
             var configuration = ServerConfiguration(port: 0)

@@ -12,9 +12,8 @@ import ThreatFeedTesting
 
 @Suite struct HealthTests {
     @Test func healthReadinessAndFeedsWithoutSecrets() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("h.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let feed = try store.writeNow { writer in
                 let (indicator, _) = try writer.indicator(named: try EntityName("manual"))
                 try writer.record(

@@ -37,7 +37,8 @@ struct CAFileSettingTests {
                 _ = try BlocklistOptions.runner(configuration, store: store, logger: Logger(label: "test"))
                 Issue.record("an empty CA file was accepted")
             } catch let error as ConfigurationError {
-                #expect(error.description.hasPrefix("blocklist.ca_file \(empty): cannot read PEM certificates ("), "\(error)")
+                #expect(error.key == "blocklist.ca_file" && error.variable == "THREATFEED_BLOCKLIST_CA_FILE", "\(error)")
+                #expect(error.description.hasPrefix("blocklist.ca_file (THREATFEED_BLOCKLIST_CA_FILE): \(empty): cannot read PEM certificates ("), "\(error)")
             }
         }
     }

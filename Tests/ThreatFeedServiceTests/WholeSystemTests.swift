@@ -33,20 +33,6 @@ import ThreatFeedTesting
         return Settings(file: nil, environment: environment)
     }
 
-    /// Waits until `condition` holds, looking every 50 ms; fails the test after `limit` seconds.
-    static func waitUntil(
-        _ what: String, limit: Double = 90, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool
-    ) async throws {
-        let deadline = Date().addingTimeInterval(limit)
-        while try !condition() {
-            guard Date() < deadline else {
-                Issue.record("gave up waiting: \(what)", sourceLocation: sourceLocation)
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
     /// The live observables of an indicator, as the feeds serve them.
     static func live(_ store: Store, indicator name: String) throws -> Set<Observable> {
         try store.readNow { reader in
@@ -90,14 +76,14 @@ import ThreatFeedTesting
                         let store = try Store(path: database)
 
                         // ETD → judgements: the feed holds what the data set and the policy say, nothing else.
-                        try await Self.waitUntil("the convictions stored as judgements") { try Self.live(store, indicator: "etd-convictions") == expected }
+                        try await waitUntil("the convictions stored as judgements", limit: 90) { try Self.live(store, indicator: "etd-convictions") == expected }
                         #expect(try Self.live(store, indicator: "etd-convictions") == expected)
                         // → remediation: every message once.
-                        try await Self.waitUntil("every message remediated") { sma.received.flatMap(\.messageIDs).count >= messages.count }
+                        try await waitUntil("every message remediated", limit: 90) { sma.received.flatMap(\.messageIDs).count >= messages.count }
                         // → notification: one mail for the cycle.
-                        try await Self.waitUntil("the notice sent") { try !smtp.messages().isEmpty }
+                        try await waitUntil("the notice sent", limit: 90) { try !smtp.messages().isEmpty }
                         // → blocklist: the gateway holds exactly the senders.
-                        try await Self.waitUntil("the blocklist holding the senders") { Set(esa.entries().keys) == senders }
+                        try await waitUntil("the blocklist holding the senders", limit: 90) { Set(esa.entries().keys) == senders }
 
                         await group.triggerGracefulShutdown()
                         try await tasks.waitForAll()

@@ -10,8 +10,7 @@ import ThreatFeedTesting
 /// index and never scans a table (a scan of `judgement` is what the `judgement_observable` index prevents).
 @Suite struct LookupQueryPlanTests {
     @Test func everyLookupQuerySearchesAnIndex() async throws {
-        try await withTemporaryDirectory { dir in
-            let store = try Store(path: dir.file("db.sqlite"))
+        try await withTemporaryStore() { store in
             let queries: [(String, StatementArguments)] = [
                 (StoreReader.judgementsOnObservableSQL, ["domain", "evil.example"]),
                 (StoreReader.convictionsBackingJudgementSQL, [1, 20]),
@@ -33,8 +32,7 @@ import ThreatFeedTesting
     }
 
     @Test func heldBackValuesAreKeptWithTheirConvictionAndFoundByLookup() async throws {
-        try await withTemporaryDirectory { dir in
-            let store = try Store(path: dir.file("db.sqlite"))
+        try await withTemporaryStore() { store in
             let gmail = Observable(normalisedType: .domain, value: "gmail.com")
             let url = try Observable(parsing: "http://phish.example/a")
             let conviction = ConvictionPage.Conviction(

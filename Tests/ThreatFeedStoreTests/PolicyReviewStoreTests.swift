@@ -20,9 +20,8 @@ import ThreatFeedTesting
     }
 
     @Test func valuesHeldBackAreListedAndLiveOnesEndWithTheirReason() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("db.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let relay = try Observable(parsing: "167.89.1.2")
             let url = try Observable(parsing: "https://lookalike.example.net/a", as: .url)
             let values = [
@@ -64,9 +63,8 @@ import ThreatFeedTesting
     }
 
     @Test func aConvictionStoredWithoutValuesReplaysItsPublishedObservables() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("db.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let published = [try Observable(parsing: "203.0.113.9"), try Observable(parsing: "lookalike.example.net", as: .domain)]
             _ = try await store.commit(ConvictionPage(convictions: [try Self.conviction("old", at: clock.now, values: [], published: published)]))
             let replay = try store.readNow { try $0.convictionsForReplay(since: .distantPast) }

@@ -52,9 +52,8 @@ import ThreatFeedTesting
     }
 
     @Test func reseeingAnObservableRefreshesItsLabelAndValidTimeWithoutAddingARow() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("db.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let name = try EntityName("refresh")
             let first = try store.writeNow { writer -> (String, StoreWriter.RecordOutcome) in
                 let (indicator, _) = try writer.indicator(named: name)
@@ -90,9 +89,8 @@ import ThreatFeedTesting
     }
 
     @Test func liveQueriesKeepOnlyJudgementsWhoseValidTimeCoversNow() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("db.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let id = try store.writeNow { writer in
                 let (indicator, _) = try writer.indicator(named: try EntityName("validity"))
                 try writer.record(try judgement("past.example", start: clock.now.addingTimeInterval(-10 * 86_400), days: 1), in: indicator.id)
@@ -120,9 +118,8 @@ import ThreatFeedTesting
     }
 
     @Test func aFailedTransactionLeavesNothingBehind() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("db.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             struct Boom: Error {}
             #expect(throws: Boom.self) {
                 try store.writeNow { writer in
@@ -144,9 +141,8 @@ import ThreatFeedTesting
     }
 
     @Test func feedsAreCreatedFoundRotatedAndDeleted() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("db.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let feed = try store.writeNow { writer in
                 let (indicator, _) = try writer.indicator(named: try EntityName("blocklist"))
                 let feed = Feed(name: try EntityName("esa"), indicatorID: indicator.id, created: writer.now)

@@ -41,6 +41,11 @@ import Glibc
 
     static let sha = String(repeating: "ab", count: 32)
 
+    /// The live domains and IPs of an indicator: what the blocklist sync puts on the gateway.
+    static func liveSenders(_ db: String, indicator: String) throws -> Set<String> {
+        Set(try ETDCommandTests.liveObservables(db, indicator: indicator).filter { [ObservableType.domain, .ip, .ipv6].contains($0.type) }.map(\.value))
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func blocklistFollowsLiveSendersAndNeverTouchesTheAdministratorsEntries() async throws {
         try await withTemporaryDirectory { dir in
@@ -75,7 +80,9 @@ import Glibc
                 #expect(esa.logins == logins)
 
                 // The short-lived ones expire: exactly those are deleted; the administrator's entry stays.
-                try await Task.sleep(for: .seconds(5))
+                try await waitUntil("the short-lived values ended in the store", limit: 30) {
+                    try ETDCommandTests.liveObservables(db, indicator: "senders").count == 4
+                }
                 let third = try await Self.sync(db, environment)
                 #expect(third.status == 0, "\(third.stderr)")
                 #expect(third.stdout.contains("0 added, 2 deleted"), "\(third.stdout)")
@@ -157,15 +164,14 @@ import Glibc
                 let out = Pipe()
                 let err = Pipe()
                 let process = try CommandRunner.start(["blocklist", "sync", "--db", db], environment: environment, stdout: out, stderr: err)
-                let deadline = Date().addingTimeInterval(60)
-                while esa.stalledRequests == 0, Date() < deadline, process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+                try await waitUntil("the third append held", every: .milliseconds(20)) { esa.stalledRequests > 0 || !process.isRunning }
                 #expect(esa.stalledRequests == 1)
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 #expect(process.terminationReason == .uncaughtSignal)
                 // The gateway carries out the held append after the client is gone.
                 esa.release()
-                while esa.stalledRequests > 0 { try await Task.sleep(for: .milliseconds(20)) }
+                try await waitUntil("the held append carried out", every: .milliseconds(20)) { esa.stalledRequests == 0 }
                 #expect(esa.entries().count == 3)
 
                 let status = try Self.status(db)
@@ -266,21 +272,18 @@ import Glibc
             try await esa.run(port: port) {
                 let server = try ServerProcess(database: db, environment: environment)
                 defer { _ = server.stop() }
-                let deadline = Date().addingTimeInterval(30)
-                while esa.entries().count < 2, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+                try await waitUntil("the first sync", limit: 30) { esa.entries().count >= 2 }
                 #expect(Set(esa.entries().keys) == ["s1.example", "203.0.113.9"])
                 try Self.importValues(dir, db, ["s2.example"], name: "more.txt")
-                while esa.entries().count < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+                try await waitUntil("a later sync", limit: 30) { esa.entries().count >= 3 }
                 #expect(esa.entries()["s2.example"] == Set(Self.recipients))
                 // /health/etd shows the sync: entries by state and the last run, never the password.
-                var section: [String: Any] = [:]
-                while Date() < deadline {
+                let section = try await waitFor("the health answer counting three present", limit: 30) { () -> [String: Any]? in
                     let health = try CommandRunner.run(program: "/usr/bin/curl", ["-sf", "\(server.baseURL)/health/etd"])
                     #expect(!health.stdout.contains(FakeESA.passphrase))
                     let report = (try? JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any]) ?? [:]
-                    section = report["blocklist"] as? [String: Any] ?? [:]
-                    if (section["counts"] as? [String: Int])?["present"] == 3 { break }
-                    try await Task.sleep(for: .milliseconds(200))
+                    let section = report["blocklist"] as? [String: Any] ?? [:]
+                    return (section["counts"] as? [String: Int])?["present"] == 3 ? section : nil
                 }
                 #expect(section["enabled"] as? Bool == true)
                 #expect(section["dry_run"] as? Bool == false)
@@ -315,13 +318,17 @@ import Glibc
             try await esa.run(port: esaPort) {
                 let server = try ServerProcess(database: db, extraArguments: ["--policy-dir", policyPath], environment: settings)
                 defer { _ = server.stop() }
-                // Converged: the same non-empty list on two looks a few sync intervals apart.
-                try await esa.waitUntilSettled()
+                // Converged: the poll has seen every conviction (so the live set is final) and the list equals it.
+                try await waitUntil("the gateway's list equal to the live senders after the whole poll") {
+                    guard try SharedSenderServeTests.health(server)["convictions_seen"] as? Int == messages.count else { return false }
+                    let live = try Self.liveSenders(db, indicator: "etd-convictions")
+                    return !live.isEmpty && Set(esa.entries().keys) == live
+                }
             }
         }
-        let live = try ETDCommandTests.liveObservables(db).filter { [ObservableType.domain, .ip, .ipv6].contains($0.type) }.map(\.value)
+        let live = try Self.liveSenders(db, indicator: "etd-convictions")
         #expect(!live.isEmpty, "the convictions published sender values")
-        #expect(Set(esa.entries().keys) == Set(live))
+        #expect(Set(esa.entries().keys) == live)
         #expect(esa.entries().values.allSatisfy { $0 == Set(Self.recipients) })
     }
 

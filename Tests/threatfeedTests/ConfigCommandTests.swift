@@ -52,7 +52,7 @@ import ThreatFeedTesting
             #expect(!checked.stdout.contains("very-secret-admin-token"))
             let badEnvironment = try CommandRunner.run(["config", "check", file], environment: ["THREATFEED_LOG_LEVEL": "loud"])
             #expect(badEnvironment.status == 1)
-            #expect(badEnvironment.stderr.contains("THREATFEED_LOG_LEVEL: 'loud' is not one of"))
+            #expect(badEnvironment.stderr.contains("log.level (THREATFEED_LOG_LEVEL): 'loud' is not one of"))
 
             // The file's database path is used by every command; --db wins over it.
             let input = try dir.write("in.txt", "config-file.example\n")

@@ -48,10 +48,7 @@ import Glibc
             fake.inject(.passThrough, on: .search, times: 3)
             fake.inject(.stall, on: .search)
             let process = try CommandRunner.start(arguments, environment: environment, stdout: Pipe(), stderr: Pipe())
-            let deadline = Date().addingTimeInterval(60)
-            while fake.stalledRequests == 0, Date() < deadline, process.isRunning {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await waitUntil("the fourth page held", every: .milliseconds(20)) { fake.stalledRequests > 0 || !process.isRunning }
             #expect(fake.stalledRequests == 1)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -131,13 +128,10 @@ import Glibc
         let served = try await fake.run(port: port) { () async throws -> [String] in
             let server = try ServerProcess(database: database, extraArguments: ["--policy-dir", policyPath], environment: environment)
             defer { server.stop() }
-            var report: [String: Any] = [:]
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
+            let report = try await waitFor("a successful poll", every: .milliseconds(100)) { () -> [String: Any]? in
                 let health = try CommandRunner.run(program: "/usr/bin/curl", ["-sf", "\(server.baseURL)/health/etd"])
-                report = (try? JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any]) ?? [:]
-                if report["last_success"] is String { break }
-                try await Task.sleep(for: .milliseconds(100))
+                let report = (try? JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any]) ?? [:]
+                return report["last_success"] is String ? report : nil
             }
             #expect(report["enabled"] as? Bool == true)
             #expect(report["convictions_seen"] as? Int == 40)

@@ -67,7 +67,19 @@ import ThreatFeedTesting
                 try await esa.run(port: esaPort) {
                     let server = try ServerProcess(database: database, extraArguments: ["--policy-dir", policyPath], environment: settings)
                     defer { _ = server.stop() }
-                    try await esa.waitUntilSettled { try sma.received.count >= phishing.count && !smtp.messages().isEmpty }
+                    // Done, shown by state rather than by waiting: the poll has seen every conviction, nothing is left
+                    // to remediate or mail (every row in a final state), and the gateway's list equals the live senders.
+                    try await waitUntil("every action finished with the whole poll", limit: 90) {
+                        let health = try SharedSenderServeTests.health(server)
+                        let remediation = (health["remediation"] as? [String: Any])?["counts"] as? [String: Int] ?? [:]
+                        let notifications = (health["notifications"] as? [String: Any])?["counts"] as? [String: Int] ?? [:]
+                        guard health["convictions_seen"] as? Int == messages.count, remediation["done"] == phishing.count,
+                            remediation["pending"] == 0, remediation["sending"] == 0,
+                            (notifications["sent"] ?? 0) + (notifications["filtered"] ?? 0) == messages.count
+                        else { return false }
+                        let live = try BlocklistSyncTests.liveSenders(database, indicator: "etd-phishing")
+                        return !live.isEmpty && Set(esa.entries().keys) == live
+                    }
                     #expect(server.stop() == 0)
                     #expect(!server.stderrText.contains(FakeSMA.passphrase) && !server.stderrText.contains(FakeESA.passphrase))
                 }
@@ -158,7 +170,7 @@ import ThreatFeedTesting
             // A value the action itself refuses still names the feeds file's line.
             _ = try dir.write("defs-ok/actions.yaml", Self.definitions.replacingOccurrences(of: "list: blocklist", with: "list: graylist"))
             let status = try CommandRunner.run(["blocklist", "status", "--db", dir.file("a.sqlite")], environment: ["THREATFEED_FEEDS_DIR": defs])
-            #expect(status.stderr.contains("blocklist.list (\(defs)/actions.yaml:18) 'graylist' is not blocklist or safelist"), "\(status.stderr)")
+            #expect(status.stderr.contains("\(defs)/actions.yaml:18: blocklist.list: 'graylist' is not blocklist or safelist"), "\(status.stderr)")
         }
     }
 }

@@ -161,12 +161,8 @@ import ThreatFeedTesting
             )
             // Wait until the transaction is under way (its pages reach the WAL), then kill it.
             let wal = db + "-wal"
-            let deadline = Date().addingTimeInterval(120)
-            var walSize = 0
-            while process.isRunning, Date() < deadline {
-                walSize = ((try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? Int) ?? 0
-                if walSize > 4_000_000 { break }
-                usleep(2_000)
+            try await waitUntil("the import's pages in the WAL", limit: 120, every: .milliseconds(2)) {
+                !process.isRunning || ((try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? Int ?? 0) > 4_000_000
             }
             #expect(process.isRunning, "the import finished before it could be killed; make the file bigger")
             kill(process.processIdentifier, SIGKILL)
@@ -175,7 +171,7 @@ import ThreatFeedTesting
 
             #expect(try count(db, "SELECT count(*) FROM judgement") == 1_000)
             #expect(try count(db, "SELECT count(*) FROM observable WHERE value LIKE '%killed.example'") == 0)
-            let integrity = try DatabaseQueue(path: db).read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+            let integrity = try await DatabaseQueue(path: db).read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
             #expect(integrity == ["ok"])
         }
     }

@@ -22,11 +22,8 @@ import ThreatFeedTesting
                 try CommandRunner.run(program: "/usr/bin/curl", ["-sS", "--path-as-is", "\(server.baseURL)\(Self.forgedPath)?s=1&x%0D%0Alevel=error=1"])
             }
             // Wait for both request lines (the log is written as the answers go out).
-            let deadline = Date().addingTimeInterval(20)
-            while server.stderrText.components(separatedBy: "\n").filter({ $0.contains("request") && $0.contains("status") }).count < 2,
-                Date() < deadline
-            {
-                try await Task.sleep(for: .milliseconds(50))
+            try await waitUntil("both request lines logged", limit: 20) {
+                server.stderrText.components(separatedBy: "\n").filter({ $0.contains("request") && $0.contains("status") }).count >= 2
             }
             let log = server.stderrText
             #expect(log.contains("wrong credentials"), "\(log.suffix(3000))")

@@ -22,16 +22,13 @@ import Glibc
 
     /// The `remediation` part of `/health/etd`, polled until `done` says so (or 60 s pass).
     static func waitForRemediation(_ server: ServerProcess, until done: ([String: Int]) -> Bool) async throws -> [String: Any] {
-        var section: [String: Any] = [:]
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
+        try await waitFor("the remediation counts to reach what the test waits for", every: .milliseconds(100)) { () -> [String: Any]? in
             let health = try CommandRunner.run(program: "/usr/bin/curl", ["-sf", "\(server.baseURL)/health/etd"])
             let report = (try? JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any]) ?? [:]
-            section = report["remediation"] as? [String: Any] ?? [:]
-            if let counts = section["counts"] as? [String: Int], done(counts) { break }
-            try await Task.sleep(for: .milliseconds(100))
+            let section = report["remediation"] as? [String: Any] ?? [:]
+            guard let counts = section["counts"] as? [String: Int], done(counts) else { return nil }
+            return section
         }
-        return section
     }
 
     static func messageIDs(_ received: [FakeSMA.Received]) -> [String] { received.flatMap(\.messageIDs) }
@@ -54,10 +51,7 @@ import Glibc
                 sma.inject(.passThrough, on: .remediation, times: 4)
                 sma.inject(.stall, on: .remediation)
                 let first = try ServerProcess(database: database, extraArguments: ["--policy-dir", policyPath], environment: environment)
-                let deadline = Date().addingTimeInterval(60)
-                while sma.stalledRequests == 0, Date() < deadline, first.process.isRunning {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
+                try await waitUntil("the fifth remediation held", every: .milliseconds(20)) { sma.stalledRequests > 0 || !first.process.isRunning }
                 #expect(sma.stalledRequests == 1)
                 kill(first.process.processIdentifier, SIGKILL)
                 first.process.waitUntilExit()

@@ -127,8 +127,7 @@ import ThreatFeedTesting
                 try await onThread { try self.curl(["--cacert", ca, "\(server.baseURL)/health"]) }.status == 0
             }
             func waitForLog(_ text: String) async throws {
-                let deadline = Date().addingTimeInterval(10)
-                while !server.stderrText.contains(text), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+                try await waitUntil("the log line \"\(text)\"", limit: 10) { server.stderrText.contains(text) }
             }
             #expect(try await trusts(first.ca))
             #expect(try await !trusts(renewed.ca))
@@ -157,8 +156,7 @@ import ThreatFeedTesting
             let server = try ServerProcess(database: dir.file("t.sqlite"))
             defer { server.stop() }
             kill(server.process.processIdentifier, SIGHUP)
-            let deadline = Date().addingTimeInterval(10)
-            while !server.stderrText.contains("no TLS certificate to reload"), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            try await waitUntil("the SIGHUP logged", limit: 10) { server.stderrText.contains("no TLS certificate to reload") }
             #expect(server.stderrText.contains("SIGHUP: no TLS certificate to reload"))
             #expect(try await onThread { try self.curl(["\(server.baseURL)/health"]) }.stdout == #"{"status":"ok"}"#)
             #expect(server.stop() == 0)

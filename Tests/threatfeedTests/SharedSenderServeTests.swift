@@ -13,14 +13,10 @@ import ThreatFeedTesting
     }
 
     static func waitFor(_ server: ServerProcess, _ done: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        var report: [String: Any] = [:]
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            report = try Self.health(server)
-            if done(report) { break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await ThreatFeedTesting.waitFor("the health answer the test waits for", every: .milliseconds(100)) { () -> [String: Any]? in
+            let report = try Self.health(server)
+            return done(report) ? report : nil
         }
-        return report
     }
 
     @Test(.timeLimit(.minutes(3)))

@@ -41,12 +41,12 @@ public enum FeedApplier {
             } else if let existing = try reader.indicator(named: definition.indicator) {
                 indicatorID = existing.id
             } else {
-                throw ConfigurationError("\(definition.origin): feed \(definition.name) uses indicator '\(definition.indicator)', which no file defines and the database does not hold")
+                throw ConfigurationError.at(definition.origin, "feed \(definition.name) uses indicator '\(definition.indicator)', which no file defines and the database does not hold")
             }
             var users: [User] = []
             for name in definition.users {
                 guard let user = try reader.user(named: name) else {
-                    throw ConfigurationError("\(definition.origin): feed \(definition.name) grants user '\(name)', who does not exist: threatfeed user add \(name)")
+                    throw ConfigurationError.at(definition.origin, "feed \(definition.name) grants user '\(name)', who does not exist: threatfeed user add \(name)")
                 }
                 users.append(user)
             }

@@ -89,7 +89,7 @@ public final class Importer {
                     }
                 )
             } catch let error as ImportFileError {
-                throw ConfigurationError("\(path): \(error)")
+                throw ConfigurationError.file(path, "\(error)")
             }
         }
         if strict, summary.rejected > 0 { throw StrictAbort() }

@@ -12,21 +12,18 @@ struct ETDPollService: Service {
     let interval: Double
     let clock: any WallClock
     let logger: Logger
-    /// Pulled after every cycle, so remediation acts on new convictions at once.
-    var afterCycle: RemediationTrigger?
-    /// Set while a cycle runs (the notifier waits for its end).
-    let activity = ETDPollActivity(polling: true)
+    /// Told when a cycle starts and ends (the poller's ledger raises each committed page in between).
+    let signal: ConvictionSignal
 
     func run() async throws {
-        try await PeriodicService(interval: interval, clock: clock) { [poller, activity, afterCycle] in
-            activity.set(true)
+        try await PeriodicService(interval: interval, clock: clock) { [poller, signal] in
+            signal.raise(.cycleStarted)
             do {
                 _ = try await poller.runCycle()
             } catch {
                 // Already recorded and logged by the poller; the server keeps serving what it has.
             }
-            activity.set(false)
-            afterCycle?.pull()
+            signal.raise(.cycleEnded)
         }.run()
     }
 }

@@ -18,8 +18,9 @@ struct NotificationService: Service {
     let verdicts: [String]
     let interval: TimeSpan
     let logger: Logger
-    /// The poller of this process, if it polls ETD: a cycle's end is awaited (up to 10 minutes) before collecting.
-    var pollActivity: ETDPollActivity?
+    /// The poll signal of this process, if it polls ETD: a cycle's end wakes the notifier, and a cycle still running
+    /// is awaited (up to 10 minutes) before collecting, so one mail lists what one cycle found.
+    var signal: ConvictionSignal?
 
     func run() async throws {
         let since = try await ledger.notificationsEnabledSince(clock.now())
@@ -30,8 +31,11 @@ struct NotificationService: Service {
                 metadata: ["convictions": "\(interrupted)"]
             )
         }
-        try await PeriodicService(interval: interval.seconds, clock: clock) { [self] in
-            do { try await pollActivity?.waitUntilIdle(limit: 600) } catch { return }
+        let cycleEnd = signal?.waiter(for: [.cycleEnded])
+        try await PeriodicService(interval: interval.seconds, clock: clock, wakeUp: cycleEnd) { [self] in
+            if let signal, let cycleEnd, signal.isCycleRunning {
+                do { try await cycleEnd.wait(upTo: 600, clock: clock) } catch { return }
+            }
             do { try await cycle(since: since) } catch {
                 logger.error("notifications: cycle failed", metadata: ["error": "\(error)"])
             }

@@ -10,44 +10,43 @@ public enum BlocklistOptions {
     public static func isEnabled(_ settings: Settings) -> Bool { Settings.isTrue(settings.string(.blocklistEnabled)) }
 
     public static func configuration(_ settings: Settings, dryRunFlag: Bool = false) throws -> BlocklistConfiguration {
-        func named(_ key: SettingKey) -> String { settings.named(key) }
         func required(_ key: SettingKey) throws -> String {
             guard let value = settings.string(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
-                throw ConfigurationError("\(named(key)) must be set for the blocklist sync")
+                throw settings.error(key, "must be set for the blocklist sync")
             }
             return value
         }
         func integer(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int {
             let text = try required(key)
             guard let value = Int(text), range.contains(value) else {
-                throw ConfigurationError("\(named(key)) '\(text)' is not a whole number in \(range.lowerBound)–\(range.upperBound)")
+                throw settings.error(key, "'\(text)' is not a whole number in \(range.lowerBound)–\(range.upperBound)")
             }
             return value
         }
         let url = try required(.blocklistURL)
-        guard let parsed = PublicURL(parsing: url) else { throw ConfigurationError("\(named(.blocklistURL)) '\(url)' is not http(s)://host[:port]") }
+        guard let parsed = PublicURL(parsing: url) else { throw settings.error(.blocklistURL, "'\(url)' is not http(s)://host[:port]") }
         let prefix: String
         switch try required(.blocklistAppliance).lowercased() {
         case "esa": prefix = AsyncOSSession.esaPrefix
         case "sma": prefix = AsyncOSSession.smaPrefix
-        case let other: throw ConfigurationError("\(named(.blocklistAppliance)) '\(other)' is not esa or sma")
+        case let other: throw settings.error(.blocklistAppliance, "'\(other)' is not esa or sma")
         }
         let credentials = AsyncOSCredentials(username: try required(.blocklistUsername), passphrase: try required(.blocklistPassword))
         let recipients = Settings.list(try required(.blocklistRecipients))
         for address in recipients where !address.contains("@") {
-            throw ConfigurationError("\(named(.blocklistRecipients)) '\(address)' is not an e-mail address")
+            throw settings.error(.blocklistRecipients, "'\(address)' is not an e-mail address")
         }
         var configuration = BlocklistConfiguration(
             baseURL: parsed.base, prefix: prefix, credentials: credentials, indicator: try required(.blocklistIndicator), recipients: recipients
         )
         let listName = try required(.blocklistList).lowercased()
-        guard let list = BlocklistKind(rawValue: listName) else { throw ConfigurationError("\(named(.blocklistList)) '\(listName)' is not blocklist or safelist") }
+        guard let list = BlocklistKind(rawValue: listName) else { throw settings.error(.blocklistList, "'\(listName)' is not blocklist or safelist") }
         configuration.list = list
         configuration.maxPerRun = try integer(.blocklistMaxPerRun, in: 1...100_000)
         configuration.maxEntries = try integer(.blocklistMaxEntries, in: 1...500)
         let interval = try required(.blocklistInterval)
-        do { configuration.interval = try TimeSpan(parsing: interval) } catch { throw ConfigurationError("\(named(.blocklistInterval)) '\(interval)': \(error)") }
-        guard configuration.interval.seconds >= 1 else { throw ConfigurationError("\(named(.blocklistInterval)) must be at least 1s") }
+        do { configuration.interval = try TimeSpan(parsing: interval) } catch { throw settings.error(.blocklistInterval, "'\(interval)': \(error)") }
+        guard configuration.interval.seconds >= 1 else { throw settings.error(.blocklistInterval, "must be at least 1s") }
         configuration.dryRun = dryRunFlag || Settings.isTrue(settings.string(.blocklistDryRun))
         configuration.caFile = settings.string(.blocklistCAFile)
         // Undocumented test hook: the first retry wait in seconds (default 1).
@@ -67,7 +66,7 @@ public enum BlocklistOptions {
         var owned: HTTPClient?
         if let caFile = configuration.caFile {
             do { owned = try OutboundHTTPClient.make(caFile: caFile) } catch {
-                throw ConfigurationError("\(SettingKey.blocklistCAFile.key) \(error)")
+                throw ConfigurationError.setting(SettingKey.blocklistCAFile.key, variable: SettingKey.blocklistCAFile.environment, "\(error)")
             }
         }
         let session = AsyncOSSession(

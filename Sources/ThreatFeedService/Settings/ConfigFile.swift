@@ -16,41 +16,37 @@ public struct ConfigFile: Sendable {
     public let path: String
     public let entries: [String: Entry]
 
-    public struct Problem: Error, CustomStringConvertible {
-        public let description: String
-    }
-
-    public init(path: String) throws(Problem) {
+    public init(path: String) throws(ConfigurationError) {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw Problem(description: "cannot read the configuration file \(path)")
+            throw ConfigurationError.file(path, "cannot read the configuration file")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw Problem(description: "\(path): not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else { throw ConfigurationError.file(path, "not UTF-8 text") }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw Problem(description: "\(path): not valid YAML: \(error)")
+            throw ConfigurationError.file(path, "not valid YAML: \(error)")
         } catch {
-            throw Problem(description: "\(path): not valid YAML: \(error)")
+            throw ConfigurationError.file(path, "not valid YAML: \(error)")
         }
         var entries: [String: Entry] = [:]
         if let root {
-            guard case .mapping(let mapping) = root else { throw Problem(description: "\(path): expected a mapping of settings at the top") }
+            guard case .mapping(let mapping) = root else { throw ConfigurationError.file(path, "expected a mapping of settings at the top") }
             try Self.flatten(mapping, prefix: "", path: path, into: &entries)
         }
         self.entries = entries
     }
 
-    private static func flatten(_ mapping: Node.Mapping, prefix: String, path: String, into entries: inout [String: Entry]) throws(Problem) {
+    private static func flatten(_ mapping: Node.Mapping, prefix: String, path: String, into entries: inout [String: Entry]) throws(ConfigurationError) {
         for (keyNode, valueNode) in mapping {
             let line = (keyNode.mark?.line ?? 0)
-            guard case .scalar(let keyScalar) = keyNode else { throw Problem(description: "\(path):\(line): a key must be plain text") }
+            guard case .scalar(let keyScalar) = keyNode else { throw ConfigurationError.file(path, line: line, "a key must be plain text") }
             let key = prefix.isEmpty ? keyScalar.string : "\(prefix).\(keyScalar.string)"
             switch valueNode {
             case .mapping(let nested):
                 guard SettingKey.all.contains(where: { $0.key.hasPrefix(key + ".") }) else {
-                    throw Problem(description: "\(path):\(line): unknown section '\(key)'; known: \(Self.sections)")
+                    throw ConfigurationError.file(path, line: line, "unknown section '\(key)'; known: \(Self.sections)")
                 }
                 try flatten(nested, prefix: key, path: path, into: &entries)
             case .scalar(let scalar) where scalar.string.isEmpty && SettingKey.all.contains(where: { $0.key.hasPrefix(key + ".") }):
@@ -58,12 +54,12 @@ public struct ConfigFile: Sendable {
                 continue
             case .scalar(let scalar):
                 guard SettingKey.named(key) != nil else {
-                    throw Problem(description: "\(path):\(line): unknown key '\(key)'\(Self.suggestion(for: key))")
+                    throw ConfigurationError.file(path, line: line, "unknown key '\(key)'\(Self.suggestion(for: key))")
                 }
-                if entries[key] != nil { throw Problem(description: "\(path):\(line): '\(key)' is set twice") }
+                if entries[key] != nil { throw ConfigurationError.file(path, line: line, "'\(key)' is set twice") }
                 entries[key] = Entry(value: scalar.string, line: line)
             default:
-                throw Problem(description: "\(path):\(line): '\(key)' must be a single value, not a list")
+                throw ConfigurationError.file(path, line: line, "'\(key)' must be a single value, not a list")
             }
         }
     }

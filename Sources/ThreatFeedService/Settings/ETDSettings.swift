@@ -38,7 +38,7 @@ public enum ETDSettings {
     public static func tune(_ configuration: inout ETDConfiguration, _ settings: Settings) throws {
         func span(_ key: SettingKey) throws -> TimeSpan? {
             guard let text = settings.string(key) else { return nil }
-            do { return try TimeSpan(parsing: text) } catch { throw ConfigurationError("\(key.key) (\(key.environment)): \(error)") }
+            do { return try TimeSpan(parsing: text) } catch { throw settings.error(key, "\(error)") }
         }
         if let value = try span(.etdPollInterval) { configuration.pollInterval = value }
         if let value = try span(.etdSettleDelay) { configuration.settleDelay = value }
@@ -46,7 +46,7 @@ public enum ETDSettings {
         if let value = try span(.etdCycleDeadline) { configuration.cycleDeadline = value }
         if let text = settings.string(.etdMaxPagesPerCycle) {
             guard let pages = Int(text), pages > 0 else {
-                throw ConfigurationError("\(settings.origin(of: .etdMaxPagesPerCycle)): '\(text)' is not a whole number above zero")
+                throw settings.error(.etdMaxPagesPerCycle, "'\(text)' is not a whole number above zero")
             }
             configuration.maxPagesPerCycle = pages
         }
@@ -54,7 +54,7 @@ public enum ETDSettings {
         if let text = settings.string(.etdTechniques) { configuration.techniques = Set(Settings.commaList(text)) }
         if let text = settings.string(.etdMailboxes) { configuration.mailboxes = Set(Settings.list(text).map { $0.lowercased() }) }
         if let text = settings.string(.etdIndicator) {
-            do { configuration.defaultRule.indicator = try EntityName(text) } catch { throw ConfigurationError("etd.indicator '\(text)': \(error)") }
+            do { configuration.defaultRule.indicator = try EntityName(text) } catch { throw settings.error(.etdIndicator, "'\(text)': \(error)") }
         }
         let validFor: [(SettingKey, ETDObservableKind)] = [
             (.etdValidForIP, .senderIP), (.etdValidForDomain, .senderDomain), (.etdValidForURL, .url), (.etdValidForHash, .attachmentSHA256),
@@ -81,14 +81,14 @@ public enum ETDSettings {
 
     /// A poller writing into `store`, talking to ETD with the shared HTTP client.
     public static func poller(
-        store: Store, configuration: ETDConfiguration, settings: Settings, overrides: PolicyOverrides,
+        ledger: any ConvictionLedger, configuration: ETDConfiguration, settings: Settings, overrides: PolicyOverrides,
         clock: any WallClock = SystemClock(), logger: Logger
     ) throws -> ETDPoller {
         let client = ETDClient(configuration: configuration, httpClient: OutboundHTTPClient.shared, clock: clock, logger: logger)
         // Read once here so that a bad line stops start-up; the poller reads the files again every cycle.
         let extractor = ConvictionExtractor(configuration: configuration, policy: try policy(settings, overrides: overrides))
         return ETDPoller(
-            client: client, ledger: store, extractor: extractor, clock: clock, logger: logger,
+            client: client, ledger: ledger, extractor: extractor, clock: clock, logger: logger,
             policySource: policySource(settings, overrides: overrides)
         )
     }

@@ -10,7 +10,7 @@ enum NotificationOptions {
         guard Settings.isTrue(settings.string(.notificationsEnabled)) else { return nil }
         func required(_ key: SettingKey) throws -> String {
             guard let value = settings.string(key)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
-                throw ConfigurationError("\(settings.named(key)) must be set when notifications.enabled is true")
+                throw settings.error(key, "must be set when notifications.enabled is true")
             }
             return value
         }
@@ -20,7 +20,7 @@ enum NotificationOptions {
         )
         let tls = settings.string(.notificationsTLS) ?? "required"
         guard let mode = SMTPTLSMode(rawValue: tls) else {
-            throw ConfigurationError("\(settings.named(.notificationsTLS)) '\(tls)' is not one of implicit, required, opportunistic, off")
+            throw settings.error(.notificationsTLS, "'\(tls)' is not one of implicit, required, opportunistic, off")
         }
         configuration.tlsMode = mode
         // Port 465 is where implicit TLS listens; 587 (the default) expects STARTTLS.
@@ -37,17 +37,20 @@ enum NotificationOptions {
         )
         configuration.dryRun = Settings.isTrue(settings.string(.notificationsDryRun))
         do { try configuration.validate() } catch {
-            throw ConfigurationError("\(place(of: error.field, settings)): \(error.reason)")
+            throw settingError(of: error.field, settings, error.reason)
         }
         let interval = (try? TimeSpan(parsing: settings.string(.notificationsInterval) ?? "5m")) ?? TimeSpan(seconds: 300)
         return (configuration, interval)
     }
 
-    /// `notifications.to`, preceded by the feeds file and line when the value came from one.
-    static func place(of field: NotificationConfiguration.Field, _ settings: Settings) -> String {
+    /// The notifier's complaint about `field` as a settings error: `notifications.to`, at the feeds file and line
+    /// when the value came from one.
+    static func settingError(of field: NotificationConfiguration.Field, _ settings: Settings, _ reason: String) -> ConfigurationError {
         let name = "notifications.\(key(for: field))"
-        guard let key = SettingKey.named(name), settings.resolve(key)?.source == .feeds else { return name }
-        return settings.origin(of: key)
+        guard let key = SettingKey.named(name), settings.resolve(key)?.source == .feeds else {
+            return .setting(name, variable: nil, reason)
+        }
+        return settings.error(key, reason)
     }
 
     /// The configuration file's key for a field the notifier names.
@@ -70,17 +73,17 @@ enum NotificationOptions {
 extension NotificationOptions {
     /// The notification service `serve` runs, or nil when notifications are off.
     static func service(
-        _ settings: Settings, ledger: any NotificationLedger, clock: any WallClock, pollActivity: ETDPollActivity?
+        _ settings: Settings, ledger: any NotificationLedger, clock: any WallClock, signal: ConvictionSignal?
     ) throws -> NotificationService? {
         guard let (configuration, interval) = try configuration(settings) else { return nil }
         let logger = Logger(label: "threatfeed.notifications")
         let notifier: ConvictionNotifier
         do { notifier = try ConvictionNotifier(configuration: configuration, logger: logger) } catch {
-            throw ConfigurationError("\(place(of: error.field, settings)): \(error.reason)")
+            throw settingError(of: error.field, settings, error.reason)
         }
         let verdicts = Settings.list(settings.string(.etdVerdicts) ?? "bec,scam,phishing,malicious").map { $0.lowercased() }
         return NotificationService(
-            ledger: ledger, clock: clock, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger, pollActivity: pollActivity
+            ledger: ledger, clock: clock, notifier: notifier, verdicts: verdicts, interval: interval, logger: logger, signal: signal
         )
     }
 }

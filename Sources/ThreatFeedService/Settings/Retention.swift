@@ -4,6 +4,6 @@ import ThreatFeedCore
 public enum Retention {
     public static func period(_ flag: String?, settings: Settings) throws -> TimeSpan {
         let text = settings.string(.retention, flag: flag) ?? "30d"
-        do { return try TimeSpan(parsing: text) } catch { throw ConfigurationError("invalid retention '\(text)': \(error)") }
+        do { return try TimeSpan(parsing: text) } catch { throw settings.error(.retention, "'\(text)': \(error)", source: flag == nil ? nil : .flag) }
     }
 }

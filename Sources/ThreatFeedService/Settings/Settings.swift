@@ -14,7 +14,7 @@ public struct Settings: Sendable {
     /// A value from a feeds file's `actions:` section, with the file and line it came from.
     public struct FeedSetting: Sendable {
         public let value: String
-        public let origin: String
+        public let origin: FileLine
     }
 
     public let file: ConfigFile?
@@ -31,7 +31,7 @@ public struct Settings: Sendable {
         let path = configPath ?? environment["THREATFEED_CONFIG"]
         var file: ConfigFile?
         if let path {
-            do { file = try ConfigFile(path: path) } catch { throw ConfigurationError(error.description) }
+            file = try ConfigFile(path: path)
         }
         var settings = Settings(file: file, environment: environment)
         try settings.validateFile()
@@ -46,10 +46,10 @@ public struct Settings: Sendable {
         for (name, setting) in actions.sorted(by: { $0.key < $1.key }) {
             guard let key = SettingKey.named(name) else { continue }
             if let value = environment[key.environment], !value.isEmpty {
-                throw ConfigurationError("\(setting.origin): '\(name)' is also set by \(key.environment); set it in one place")
+                throw ConfigurationError.at(setting.origin, key: name, "'\(name)' is also set by \(key.environment); set it in one place")
             }
             if let file, let entry = file.entries[name] {
-                throw ConfigurationError("\(setting.origin): '\(name)' is also set in \(file.path):\(entry.line); set it in one place")
+                throw ConfigurationError.at(setting.origin, key: name, "'\(name)' is also set in \(file.path):\(entry.line); set it in one place")
             }
         }
         feedActions = actions
@@ -72,7 +72,7 @@ public struct Settings: Sendable {
         for (name, entry) in file.entries.sorted(by: { $0.value.line < $1.value.line }) {
             guard let key = SettingKey.named(name) else { continue }
             if let problem = Self.problem(with: entry.value, for: key) {
-                throw ConfigurationError("\(file.path):\(entry.line): \(name): \(problem)")
+                throw ConfigurationError.setting(name, variable: key.environment, file: file.path, line: entry.line, problem)
             }
         }
     }
@@ -82,26 +82,24 @@ public struct Settings: Sendable {
         for key in SettingKey.all {
             guard let (value, source) = resolve(key, flag: flags[key]) else { continue }
             if let problem = Self.problem(with: value, for: key) {
-                throw ConfigurationError("\(origin(of: key, source: source)): \(problem)")
+                throw error(key, problem, source: source)
             }
         }
     }
 
-    /// Where a value was set, for messages: the variable, the file and line, or just the key.
-    public func origin(of key: SettingKey, source: Source? = nil) -> String {
+    /// The error for a bad or missing value of `key`, placed where the value was set: the configuration file or
+    /// feeds file and line, else the variable (`blocklist.list (THREATFEED_BLOCKLIST_LIST): …`).
+    public func error(_ key: SettingKey, _ reason: String, source: Source? = nil) -> ConfigurationError {
         switch source ?? resolve(key)?.source {
-        case .environment: key.environment
-        case .file: "\(file?.path ?? "file"):\(file?.entries[key.key]?.line ?? 0): \(key.key)"
-        case .feeds: "\(feedActions[key.key]?.origin ?? "feeds"): \(key.key)"
-        default: key.key
+        case .file:
+            .setting(key.key, variable: key.environment, file: file?.path, line: file?.entries[key.key]?.line, reason)
+        case .feeds:
+            .setting(key.key, variable: key.environment, file: feedActions[key.key]?.origin.file, line: feedActions[key.key]?.origin.line, reason)
+        case .flag:
+            .setting(key.key, variable: nil, reason)
+        default:
+            .setting(key.key, variable: key.environment, reason)
         }
-    }
-
-    /// A key as messages name it: `blocklist.list (THREATFEED_BLOCKLIST_LIST)`, or with the feeds file and line
-    /// when that is where the value came from.
-    public func named(_ key: SettingKey) -> String {
-        if resolve(key)?.source == .feeds, let origin = feedActions[key.key]?.origin { return "\(key.key) (\(origin))" }
-        return "\(key.key) (\(key.environment))"
     }
 
     /// Why `value` is not acceptable for `key`, or nil. Secrets are never quoted back.

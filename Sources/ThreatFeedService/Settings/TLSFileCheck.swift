@@ -8,15 +8,15 @@ enum TLSFileCheck {
     static func files(certificate: String?, key: String?) throws -> TLSFiles? {
         switch (certificate, key) {
         case (nil, nil): return nil
-        case (nil, _): throw ConfigurationError("--tls-key needs --tls-cert")
-        case (_, nil): throw ConfigurationError("--tls-cert needs --tls-key")
+        case (nil, _): throw ConfigurationError.combination("--tls-key needs --tls-cert")
+        case (_, nil): throw ConfigurationError.combination("--tls-cert needs --tls-key")
         case (let certificate?, let key?):
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: key) else {
-                throw ConfigurationError("cannot read the TLS private key \(key): no such file or no permission")
+                throw ConfigurationError.setting(SettingKey.tlsKey.key, variable: SettingKey.tlsKey.environment, "cannot read the TLS private key \(key): no such file or no permission")
             }
             let mode = (attributes[.posixPermissions] as? NSNumber)?.uint16Value ?? 0
             if mode & 0o027 != 0 {
-                throw ConfigurationError("the TLS private key \(key) is readable by others (mode \(String(mode, radix: 8))); chmod 600 (or 640 with the service's group) it")
+                throw ConfigurationError.setting(SettingKey.tlsKey.key, variable: SettingKey.tlsKey.environment, "the TLS private key \(key) is readable by others (mode \(String(mode, radix: 8))); chmod 600 (or 640 with the service's group) it")
             }
             return TLSFiles(certificateChain: certificate, privateKey: key)
         }

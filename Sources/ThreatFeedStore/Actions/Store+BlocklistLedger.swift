@@ -124,15 +124,12 @@ extension StoreReader {
     }
 
     /// The sync's entries by state and its last run, for `/health/etd` and `blocklist status`.
-    public func blocklistStatus(list: BlocklistKind, enabled: Bool, dryRun: Bool) throws -> BlocklistStatusReport {
+    public func blocklistStatus(list: BlocklistKind) throws -> BlocklistStatus {
         var counts: [BlocklistEntryState: Int] = [:]
         let rows = try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM blocklist_entry WHERE list = ? GROUP BY state", arguments: [list.rawValue])
         for row in rows {
             if let state = BlocklistEntryState(rawValue: row["state"]) { counts[state] = row["n"] }
         }
-        return BlocklistStatusReport(
-            list: list, gateway: try blocklistGateway(list: list), enabled: enabled, dryRun: dryRun, counts: counts,
-            run: try lastBlocklistRun(list: list)
-        )
+        return BlocklistStatus(list: list, gateway: try blocklistGateway(list: list), counts: counts, lastRun: try lastBlocklistRun(list: list))
     }
 }

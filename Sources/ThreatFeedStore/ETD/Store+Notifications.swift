@@ -70,15 +70,15 @@ extension Store {
 
 extension StoreReader {
     /// The notifier's progress for `/health/etd`.
-    public func notificationStatus(enabled: Bool) throws -> NotificationStatusReport {
+    public func notificationStatus() throws -> NotificationStatus {
         var counts: [NotificationState: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM notification GROUP BY state") {
             if let state = NotificationState(rawValue: row["state"]) { counts[state] = row["n"] }
         }
         let row = try Row.fetchOne(db, sql: "SELECT * FROM notification_state WHERE id = 1")
         func time(_ column: String) -> Date? { (row?[column] as Int64?).map { date(micros: $0) } }
-        return NotificationStatusReport(
-            enabled: enabled, enabledSince: time("enabled_since"), counts: counts, lastSent: time("last_sent"),
+        return NotificationStatus(
+            enabledSince: time("enabled_since"), counts: counts, lastSent: time("last_sent"),
             lastError: row?["last_error"], lastErrorAt: time("last_error_at")
         )
     }

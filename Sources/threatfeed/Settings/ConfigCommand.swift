@@ -28,7 +28,7 @@ struct ConfigCommand: ParsableCommand {
                 let source = resolved.map { resolved in
                     switch resolved.source {
                     case .file: "file:\(settings.file?.entries[key.key]?.line ?? 0)"
-                    case .feeds: settings.feedActions[key.key]?.origin ?? "feeds"
+                    case .feeds: settings.feedActions[key.key]?.origin.description ?? "feeds"
                     default: resolved.source.rawValue
                     }
                 } ?? "unset"

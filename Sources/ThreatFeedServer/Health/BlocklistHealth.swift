@@ -1,8 +1,9 @@
 import Foundation
+import ThreatFeedCore
 
 /// `blocklist` inside `/health/etd` (and `blocklist status --json`): the managed entries by state (every state,
 /// zero included) and the last run's outcome; never a credential.
-public struct BlocklistStatusReport: Codable, Sendable, Equatable {
+public struct BlocklistHealth: Codable, Sendable, Equatable {
     public struct LastRun: Codable, Sendable, Equatable {
         public var finished: String?
         public var added: Int
@@ -33,14 +34,13 @@ public struct BlocklistStatusReport: Codable, Sendable, Equatable {
         case lastRun = "last_run"
     }
 
-    public init(
-        list: BlocklistKind, gateway: String?, enabled: Bool, dryRun: Bool, counts: [BlocklistEntryState: Int], run: BlocklistRunRecord
-    ) {
-        self.list = list.rawValue
-        self.gateway = gateway
+    public init(status: BlocklistStatus, enabled: Bool, dryRun: Bool) {
+        list = status.list.rawValue
+        gateway = status.gateway
         self.enabled = enabled
         self.dryRun = dryRun
-        self.counts = Dictionary(uniqueKeysWithValues: BlocklistEntryState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+        counts = Dictionary(uniqueKeysWithValues: BlocklistEntryState.allCases.map { ($0.rawValue, status.counts[$0] ?? 0) })
+        let run = status.lastRun
         lastRun = LastRun(
             finished: run.finished.map(Timestamps.iso8601Milli), added: run.added, deleted: run.deleted, heldBack: run.heldBack,
             deferred: run.deferred, error: run.error, errorAt: run.errorAt.map(Timestamps.iso8601Milli)

@@ -1,8 +1,10 @@
 import Foundation
+import ThreatFeedCore
 
-/// The ETD poller's status as `/health/etd` and `threatfeed etd status --json` print it (one
-/// shape for both, so monitoring can use either). Times are ISO-8601 UTC; lag in seconds.
-public struct ETDStatusReport: Codable, Sendable, Equatable {
+/// `/health/etd` as it is written (and `threatfeed etd status --json`, one shape for both, so monitoring can use
+/// either): the ETD poller's progress and what the actions did with its convictions. Times are ISO-8601 UTC; lag
+/// in seconds. The domain values are `ConvictionChainStatus` in Core; this is their JSON and text.
+public struct ConvictionChainHealth: Codable, Sendable, Equatable {
     public var enabled: Bool
     public var lastAttempt: String?
     public var lastSuccess: String?
@@ -17,11 +19,11 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
     /// Every reason, zero included, so dashboards see a stable set of keys.
     public var heldBack: [String: Int]
     /// The SMA remediation queue (`serve` fills it; absent when nobody asked).
-    public var remediation: RemediationStatusReport?
+    public var remediation: RemediationHealth?
     /// The administrator notifications (`serve` fills it).
-    public var notifications: NotificationStatusReport?
+    public var notifications: NotificationHealth?
     /// The gateway blocklist sync (`serve` fills it).
-    public var blocklist: BlocklistStatusReport?
+    public var blocklist: BlocklistHealth?
 
     enum CodingKeys: String, CodingKey {
         case enabled
@@ -54,6 +56,17 @@ public struct ETDStatusReport: Codable, Sendable, Equatable {
         judgementsRefreshed = status.judgementsRefreshed
         judgementsEnded = status.judgementsEnded
         heldBack = Dictionary(uniqueKeysWithValues: HoldBackReason.allCases.map { ($0.rawValue, status.heldBack[$0] ?? 0) })
+    }
+
+    /// The whole chain; the `enabled` flags are the caller's (the server's configuration, or the CLI's settings).
+    public init(
+        _ chain: ConvictionChainStatus, now: Date, pollingEnabled: Bool, remediation: (enabled: Bool, dryRun: Bool),
+        notificationsEnabled: Bool, blocklist: (enabled: Bool, dryRun: Bool)
+    ) {
+        self.init(status: chain.poll, enabled: pollingEnabled, now: now)
+        self.remediation = RemediationHealth(status: chain.remediation, enabled: remediation.enabled, dryRun: remediation.dryRun)
+        notifications = NotificationHealth(status: chain.notifications, enabled: notificationsEnabled)
+        self.blocklist = BlocklistHealth(status: chain.blocklist, enabled: blocklist.enabled, dryRun: blocklist.dryRun)
     }
 
     /// The same, for people (`threatfeed etd status`).
