@@ -183,8 +183,8 @@ public final class StoreWriter {
                 arguments: [indicatorID, id, judgement.source]
             )
         } else {
-            try db.cachedStatement(sql: "INSERT INTO observable (type, value) VALUES (?, ?)")
-                .execute(arguments: [observable.type.rawValue, observable.value])
+            try db.cachedStatement(sql: "INSERT INTO observable (type, value, host_key) VALUES (?, ?, ?)")
+                .execute(arguments: [observable.type.rawValue, observable.value, LookupHostKey.of(observable)])
             observableID = db.lastInsertedRowID
         }
         let start = micros(judgement.validTime.start)

@@ -1,4 +1,5 @@
 import GRDB
+import ThreatFeedCore
 
 /// The schema as an ordered list of migrations. Append; never edit a migration that has shipped.
 ///
@@ -401,6 +402,23 @@ enum Migrations {
                     END;
                     """
             )
+        }
+        migrator.registerMigration("v15-lookup-host-key") { db in
+            // A lookup of a domain also reports URLs on it or its subdomains (with user information or not) and its
+            // subdomains: one index range search on this key (LookupHostKey) instead of a scan of every observable.
+            try db.execute(
+                sql: """
+                    ALTER TABLE observable ADD COLUMN host_key TEXT;
+                    CREATE INDEX observable_host_key ON observable(host_key) WHERE host_key IS NOT NULL;
+                    """
+            )
+            let update = try db.makeStatement(sql: "UPDATE observable SET host_key = ? WHERE id = ?")
+            let rows = try Row.fetchAll(db, sql: "SELECT id, type, value FROM observable WHERE type IN ('domain', 'url')")
+            for row in rows {
+                guard let type = ObservableType(rawValue: row["type"]) else { continue }
+                guard let key = LookupHostKey.of(Observable(normalisedType: type, value: row["value"])) else { continue }
+                try update.execute(arguments: [key, row["id"] as Int64])
+            }
         }
         return migrator
     }
