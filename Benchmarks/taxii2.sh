@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TAXII 2.1 read benchmark, ThreatFeed and medallion 3.0.0 in the same run (issue 16):
-#  (a) medallion 3.0.0 (MemoryBackend, preloaded with ../shared/peer-bench/med_data.py, max_page_size raised to
-#      PAGE) and ThreatFeed on MED_N objects: a full read with taxii2-client (as_pages, PAGE per request);
+#  (a) medallion 3.0.0 (MemoryBackend, preloaded with ../shared/peer-bench/med_data.py, max_page_size MED_PAGE)
+#      and ThreatFeed on MED_N objects: a full read with taxii2-client (as_pages, MED_PAGE per request). medallion's
+#      read is quadratic (10,000 objects in pages of 1,000 had not answered its first page after 4 minutes here);
 #  (b) ThreatFeed alone on each of SIZES: the full read with taxii2-client, and with curl following `next`
 #      (seconds = the sum of curl's time_total, so the shell's own parsing is not counted);
 #  (c) small pages under wrk at 1 and 8 connections: ThreatFeed `limit=10` (the first page) and the 10 newest
@@ -9,12 +10,12 @@
 #  (d) with TAXII11=1 (default), TAXII 1.1 small polls on the same store (Benchmarks/taxii-poll.sh PARTS=small).
 # Prints key=value lines with each server's peak RSS (VmHWM) and the load average.
 # usage: Benchmarks/taxii2.sh [BIN=release threatfeed]
-#   env: SIZES="10000 100000", MED_N=10000 (0 skips medallion), PAGE=1000, RUNS=3, DURATION=10s, TAXII11=1,
+#   env: SIZES="10000 100000", MED_N=1000 (0 skips medallion), MED_PAGE=100, PAGE=1000, RUNS=3, DURATION=10s, TAXII11=1,
 #        PEER_VENV=/tmp/peers-taxii2/venv (made with medallion==3.0.0 taxii2-client==2.3.0 if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-$(swift build -c release --scratch-path .build-release --show-bin-path)/threatfeed}"
-sizes="${SIZES:-10000 100000}"; med_n="${MED_N:-10000}"; page="${PAGE:-1000}"
+sizes="${SIZES:-10000 100000}"; med_n="${MED_N:-1000}"; med_page="${MED_PAGE:-100}"; page="${PAGE:-1000}"
 runs="${RUNS:-3}"; duration="${DURATION:-10s}"
 peer_bench="$(cd ../shared/peer-bench && pwd)"
 venv="${PEER_VENV:-/tmp/peers-taxii2/venv}"
@@ -45,10 +46,10 @@ wrk_get() {  # wrk_get NAME CONNS URL AUTH -> NAME rps_min= rps_median= p99_ms=
   echo "$1 rps_$(minmed "${rps[@]}" | sed 's/ / rps_/') p99_last_run=$(echo "$out" | awk '/ 99%/{print $2}')"
 }
 
-full_read() {  # full_read NAME COLLECTION_URL USER PASSWORD SERVER_PID WANT
+full_read() {  # full_read NAME COLLECTION_URL USER PASSWORD SERVER_PID WANT [PAGE]
   local t=() line i
   for i in $(seq "$runs"); do
-    line=$("$py" Benchmarks/taxii2-read.py "$2" "$3" "$4" "$page")
+    line=$("$py" Benchmarks/taxii2-read.py "$2" "$3" "$4" "${7:-$page}")
     [ "$(echo "$line" | kv objects)" = "$6" ] && [ "$(echo "$line" | kv unique)" = "$6" ] || { echo "$1: $line (want $6 objects once)" >&2; exit 1; }
     t+=("$(echo "$line" | kv seconds)")
   done
@@ -83,7 +84,7 @@ if [ "$med_n" -gt 0 ]; then
   med="$work/medallion"; rm -rf "$med"; mkdir -p "$med"
   "$py" "$peer_bench/med_data.py" "$med" "$med_n" >/dev/null
   med_port=$(free_port)
-  python3 - "$med" "$med_port" "$page" <<'PY'
+  python3 - "$med" "$med_port" "$med_page" <<'PY'
 import json, sys
 d, port, page = sys.argv[1], sys.argv[2], int(sys.argv[3])
 c = json.load(open(d + "/config.json")); c["taxii"]["max_page_size"] = page; json.dump(c, open(d + "/config.json", "w"))
@@ -96,13 +97,18 @@ PY
   until curl -s -o /dev/null "http://127.0.0.1:$med_port/taxii2/"; do sleep 0.2; done
   med_collection="http://127.0.0.1:$med_port/bench/collections/9a1b7a3e-0000-4000-8000-00000000be01/"
   runs_saved=$runs; runs=1   # medallion's full read is quadratic: one run
-  full_read "medallion.n$med_n.full_read_page$page" "$med_collection" bench bench "$med_pid" "$med_n"
+  full_read "medallion.n$med_n.full_read_page$med_page" "$med_collection" bench bench "$med_pid" "$med_n" "$med_page"
   runs=$runs_saved
   med_auth="Basic $(printf bench:bench | base64 -w0)"
   for c in 1 8; do
     wrk_get "medallion.n$med_n.small10.c$c" "$c" "http://127.0.0.1:$med_port/bench/collections/9a1b7a3e-0000-4000-8000-00000000be02/objects/" "$med_auth"
   done
   kill "$med_pid"; wait "$med_pid" 2>/dev/null || true
+  # ThreatFeed on the same number of objects, same page size, same client, same run.
+  tf_start "$(tf_db "$med_n")"
+  full_read "threatfeed.n$med_n.full_read_page$med_page" "$tf_collection" "$user" "$password" "$tf_pid" "$((med_n + 1))" "$med_page"
+  for c in 1 8; do wrk_get "threatfeed.n$med_n.small10_first.c$c" "$c" "${tf_collection}objects/?limit=10" "$tf_auth"; done
+  kill "$tf_pid"; wait "$tf_pid" 2>/dev/null || true
 fi
 
 # ---- (b, c) ThreatFeed at each size
