@@ -183,8 +183,8 @@ public final class StoreWriter {
                 arguments: [indicatorID, id, judgement.source]
             )
         } else {
-            try db.cachedStatement(sql: "INSERT INTO observable (type, value) VALUES (?, ?)")
-                .execute(arguments: [observable.type.rawValue, observable.value])
+            try db.cachedStatement(sql: "INSERT INTO observable (type, value, host_key) VALUES (?, ?, ?)")
+                .execute(arguments: [observable.type.rawValue, observable.value, LookupHostKey.of(observable)])
             observableID = db.lastInsertedRowID
         }
         let start = micros(judgement.validTime.start)
@@ -217,8 +217,9 @@ public final class StoreWriter {
         return .added
     }
 
-    /// Deletes the judgements whose valid time ended before `cutoff` (retention), and the observables no
-    /// judgement refers to any more. Returns how many judgements went.
+    /// Deletes the judgements whose valid time ended before `cutoff` (retention), the earlier versions of judgements
+    /// written before `cutoff` (TAXII 2.1 history: a judgement re-seen daily would otherwise keep a version a day), and
+    /// the observables no judgement refers to any more. Returns how many judgements went.
     @discardableResult
     public func pruneJudgements(endedBefore cutoff: Date) throws -> Int {
         let indicators = try String.fetchAll(
@@ -226,6 +227,7 @@ public final class StoreWriter {
         )
         try db.execute(sql: "DELETE FROM judgement WHERE valid_end IS NOT NULL AND valid_end < ?", arguments: [micros(cutoff)])
         let removed = db.changesCount
+        try db.execute(sql: "DELETE FROM judgement_version WHERE modified < ?", arguments: [micros(cutoff)])
         try db.execute(sql: "DELETE FROM observable WHERE id NOT IN (SELECT observable_id FROM judgement)")
         touchedIndicators.formUnion(indicators)
         return removed

@@ -14,6 +14,11 @@
       One raw POST -> {"status": N, "body": ...}
   get URL --user U --password P [--accept A]
       One GET -> {"status": N, "headers": {...}, "body": <JSON or text>}
+  history COLLECTION_URL --user U --password P --object ID [--per-request N]
+      taxii2-client on one object's versions: object_versions, get_object with match[version] first, last, all,
+      first,last and each listed timestamp, and as_pages over the collection with match[version]=all; every version
+      through the validator. -> {"versions": [...], "first": [modified...], "last": [...], "all": [...],
+      "first_last": [...], "each": {ts: [modified...]}, "collection_all": [[id, modified]...], "invalid": [...]}
   add COLLECTION_URL --user U --password P ENVELOPE_FILE
       taxii2-client add_objects, then the status resource read back
       -> {"status": {...}, "status_url": "...", "again": {...}} or {"error": "..."}
@@ -139,6 +144,28 @@ def post(args):
     return {"status": response.status_code, "body": body}
 
 
+def history(args):
+    from taxii2client.v21 import Collection, as_pages
+    collection = Collection(args.url, user=args.user, password=args.password)
+    out = {"invalid": []}
+
+    def modified(envelope):
+        objects = envelope.get("objects", [])
+        for obj in objects:
+            for problem in validate(obj):
+                out["invalid"].append({"id": obj["id"], "modified": obj.get("modified"), "problem": problem})
+        return [obj.get("modified") for obj in objects]
+
+    out["versions"] = collection.object_versions(args.object).get("versions", [])
+    for name, version in (("first", "first"), ("last", "last"), ("all", "all"), ("first_last", "first,last")):
+        out[name] = modified(collection.get_object(args.object, version=version))
+    out["each"] = {stamp: modified(collection.get_object(args.object, version=stamp)) for stamp in out["versions"]}
+    out["collection_all"] = []
+    for envelope in as_pages(collection.get_objects, per_request=args.per_request, version="all"):
+        out["collection_all"] += [[obj["id"], obj.get("modified")] for obj in envelope.get("objects", [])]
+    return out
+
+
 def add(args):
     from taxii2client.exceptions import TAXIIServiceException
     from taxii2client.v21 import Collection, Status
@@ -157,7 +184,7 @@ def add(args):
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("walk", "poll", "get", "add", "post"):
+    for name in ("walk", "poll", "get", "add", "post", "history"):
         p = sub.add_parser(name)
         p.add_argument("url")
         p.add_argument("--user")
@@ -173,12 +200,15 @@ def main():
             p.add_argument("--accept")
         if name == "add":
             p.add_argument("bundle")
+        if name == "history":
+            p.add_argument("--object", required=True)
+            p.add_argument("--per-request", type=int, default=2)
         if name == "post":
             p.add_argument("--content-type")
             p.add_argument("--data")
             p.add_argument("--data-size", type=int, default=0)
     args = parser.parse_args()
-    result = {"walk": walk, "poll": poll, "get": get, "add": add, "post": post}[args.command](args)
+    result = {"walk": walk, "poll": poll, "get": get, "add": add, "post": post, "history": history}[args.command](args)
     json.dump(result, sys.stdout)
 
 

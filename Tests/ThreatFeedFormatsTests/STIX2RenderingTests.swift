@@ -65,7 +65,7 @@ struct STIX2RenderingTests {
         #expect(filter.addedAfter == TimestampLabel(Self.start))
         #expect(filter.limit == 50)
         #expect(filter.types == ["indicator", "identity"])
-        #expect(filter.versions == .any)
+        #expect(filter.versions == TAXII2VersionFilter(all: true))
         #expect(filter.next == "abc")
         #expect(try TAXII2Filter.parse(query: "next=").next == nil)
         do {

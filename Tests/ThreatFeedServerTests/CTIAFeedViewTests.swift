@@ -129,6 +129,11 @@ import ThreatFeedTesting
             #expect(validTime["start_time"] == Timestamps.iso8601Milli(fixture.clock.now))
             let openEnded = items.first { ($0["source"] as? String) == "etd" && ($0["observable"] as? [String: String])?["value"] == "bad.example" }
             #expect((openEnded?["valid_time"] as? [String: String])?["end_time"] == "2525-01-01T00:00:00.000Z")
+            // CTIA's stored fields: owner = who made the statement, groups = this ThreatFeed (CTIAJudgementsWriter.owner).
+            for item in items {
+                #expect(item["owner"] as? String == item["source"] as? String, "\(item)")
+                #expect(item["groups"] as? [String] == ["threatfeed"], "\(item)")
+            }
         }
     }
 

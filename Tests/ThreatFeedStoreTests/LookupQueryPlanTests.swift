@@ -15,7 +15,8 @@ import ThreatFeedTesting
                 (StoreReader.judgementsOnObservableSQL, ["domain", "evil.example"]),
                 (StoreReader.convictionsBackingJudgementSQL, [1, 20]),
                 (StoreReader.heldBackSQL, ["domain", "evil.example", 50]),
-                (StoreReader.urlRangeSQL, ["http://evil.example/", "http://evil.example0", 100]),
+                (StoreReader.hostRangeSQL, ["example.evil.", "example.evil/", "evil.example", 100]),
+                (StoreReader.hostExactSQL, ["[203.0.113.7]", 100]),
             ]
             for (sql, arguments) in queries {
                 let plan = try await store.pool.read { db in

@@ -65,8 +65,10 @@ public struct LookupSubject: Hashable, Sendable {
 public enum LookupRelation: String, Sendable, Codable, Hashable {
     /// The domain (or address) a looked-up URL points at.
     case hostOfURL = "host-of-url"
-    /// A stored URL on the looked-up domain (or address).
+    /// A stored URL on the looked-up domain (or address), or on one of its subdomains.
     case urlOnHost = "url-on-host"
+    /// A stored domain under the looked-up domain.
+    case subdomain = "subdomain"
     /// The domain of a looked-up e-mail address.
     case domainOfEmail = "domain-of-email"
 }

@@ -4,7 +4,7 @@ import Foundation
 public struct LookupFacts: Sendable {
     public var judgements: [Observable: [JudgementFact]] = [:]
     public var heldBack: [Observable: [LookupHeldBack]] = [:]
-    /// Stored URLs by the host they point at (`hostForURLs`: a domain, an IPv4 address or `[ipv6]`).
+    /// Stored URLs (and, under a domain, subdomains) by the host looked up (`hostForURLs`: a domain, an IPv4 address or `[ipv6]`).
     public var urlsOnHost: [String: [Observable]] = [:]
     public var feeds: [Feed] = []
     /// Indicator names by id.
@@ -27,7 +27,8 @@ public struct JudgementFact: Sendable {
 
 /// The lookup rules, pure: which related observables are reported, what "live" and "delivered" mean.
 public enum ObservableLookup {
-    /// The most URLs on one host reported with a domain or address (a shortener may carry thousands).
+    /// The most URLs on one host (and its subdomains, and subdomains) reported with a domain or address (a shortener may
+    /// carry thousands).
     public static let maxURLsPerHost = 100
 
     /// The report for `subjects` from the facts the store found, as of `now`.
@@ -47,7 +48,8 @@ public enum ObservableLookup {
             }
             if let host = subject.hostForURLs {
                 for url in (facts.urlsOnHost[host] ?? []).prefix(maxURLsPerHost) {
-                    related.append(RelatedObservable(relation: .urlOnHost, observable: url, judgements: judgements(of: url), heldBack: facts.heldBack[url] ?? []))
+                    let relation: LookupRelation = url.type == .url ? .urlOnHost : .subdomain
+                    related.append(RelatedObservable(relation: relation, observable: url, judgements: judgements(of: url), heldBack: facts.heldBack[url] ?? []))
                 }
             }
             // A related observable nothing is known about is noise in the answer.

@@ -39,6 +39,8 @@ public struct CTIAJudgementsWriter {
             ("timestamp", .string(Timestamps.iso8601Milli(stored.modified))),
             ("created", .string(Timestamps.iso8601Milli(stored.created))),
             ("modified", .string(Timestamps.iso8601Milli(stored.modified))),
+            ("owner", .string(Self.owner(of: j))),
+            ("groups", .raw(Self.groupsJSON)),
         ]
         if let reason = j.reason { fields.append(("reason", .string(reason))) }
         bytes.append(UInt8(ascii: "{"))
@@ -54,6 +56,15 @@ public struct CTIAJudgementsWriter {
         bytes.append(UInt8(ascii: "}"))
         count += 1
     }
+
+    /// CTIA stores `owner` (the login that created the record) and `groups` (that login's organisations) on every
+    /// judgement and serves them in a judgements feed (reference/ctia-feeds.md §2.4, §5). ThreatFeed has no such
+    /// identities, so both are inferred here, and only here: the owner is who made the statement — the judgement's
+    /// source (`etd`, `import:<file>`, `taxii2:<user>`) — and the one group is this ThreatFeed. Nothing reads them
+    /// back: CTIA itself uses them for access control, which a feed's secret already decides for us.
+    static func owner(of judgement: Judgement) -> String { judgement.source }
+    static let group = "threatfeed"
+    private static let groupsJSON = "[" + JSONString.quoted(group) + "]"
 
     public mutating func finish() -> [UInt8] {
         bytes.append(contentsOf: Array("]}".utf8))

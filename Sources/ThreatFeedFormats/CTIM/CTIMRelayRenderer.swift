@@ -20,26 +20,37 @@ public struct CTIMRelayRenderer: Sendable {
     public init(publicBase: String) { self.publicBase = publicBase }
 
     /// `/observe/observables`: judgements, verdicts and sightings.
+    ///
+    /// Written straight into bytes: through `JSONSerialization` (dictionaries of `Any`, sorted keys) rendering took
+    /// 62 % of a 100-observable answer's time (perf, Benchmarks/RESULTS.md).
     public func observe(_ report: LookupReport) -> Data {
-        var judgements: [[String: Any]] = []
-        var verdicts: [[String: Any]] = []
-        var sightings: [[String: Any]] = []
+        var judgements = DocList()
+        var verdicts = DocList()
+        var sightings = DocList()
         for result in report.results {
-            let observable = ["type": result.type, "value": result.value]
-            judgements.append(contentsOf: result.judgements.map { judgement($0, observable: observable) })
-            if let verdict = verdict(result, observable: observable) { verdicts.append(verdict) }
+            for judgement in result.judgements {
+                judgements.add { appendJudgement(judgement, type: result.type, value: result.value, to: &$0) }
+            }
+            if let winner = Self.winner(result) {
+                verdicts.add { appendVerdict(winner, type: result.type, value: result.value, to: &$0) }
+            }
             var seen: Set<ETDConvictionReference> = []
             for conviction in result.judgements.flatMap(\.etd) where seen.insert(conviction).inserted {
-                sightings.append(sighting(conviction, observable: observable))
+                sightings.add { appendSighting(conviction, type: result.type, value: result.value, to: &$0) }
             }
         }
-        return Self.envelope(["judgements": judgements, "verdicts": verdicts, "sightings": sightings])
+        return Self.envelope([("judgements", judgements), ("sightings", sightings), ("verdicts", verdicts)])
     }
 
     /// `/deliberate/observables`: one verdict per observable that has a live judgement.
     public func deliberate(_ report: LookupReport) -> Data {
-        let verdicts = report.results.compactMap { verdict($0, observable: ["type": $0.type, "value": $0.value]) }
-        return Self.envelope(["verdicts": verdicts])
+        var verdicts = DocList()
+        for result in report.results {
+            if let winner = Self.winner(result) {
+                verdicts.add { appendVerdict(winner, type: result.type, value: result.value, to: &$0) }
+            }
+        }
+        return Self.envelope([("verdicts", verdicts)])
     }
 
     /// `/refer/observables`: a link to ThreatFeed's own lookup of each observable.
@@ -66,68 +77,149 @@ public struct CTIMRelayRenderer: Sendable {
         json(["errors": [["type": "fatal", "code": code, "message": message]]])
     }
 
-    func judgement(_ j: LookupJudgement, observable: [String: String]) -> [String: Any] {
-        var object: [String: Any] = [
-            "type": "judgement",
-            "id": "\(publicBase)/ctia/judgement/\(j.id)",
-            "schema_version": CTIAJudgementsWriter.schemaVersion,
-            "observable": observable,
-            "source": "\(Self.source) (\(j.source))",
-            "source_uri": "\(publicBase)/lookup",
-            "disposition": j.disposition,
-            "disposition_name": j.dispositionName,
-            "priority": j.priority,
-            "severity": j.severity,
-            "confidence": j.confidence,
-            "tlp": j.tlp,
-            "valid_time": ["start_time": j.validTime.startTime, "end_time": j.validTime.endTime ?? Self.openEnd],
-            "timestamp": j.modified,
-        ]
-        if let reason = j.reason { object["reason"] = reason }
-        return object
+    /// A list of CTIM documents being written, and how many.
+    struct DocList {
+        var bytes: [UInt8] = []
+        var count = 0
+
+        mutating func add(_ write: (inout [UInt8]) -> Void) {
+            if count > 0 { bytes.append(UInt8(ascii: ",")) }
+            write(&bytes)
+            count += 1
+        }
+    }
+
+    /// `{"data": {name: {"count", "docs"}, …}}`, leaving out empty lists.
+    static func envelope(_ parts: [(String, DocList)]) -> Data {
+        var out: [UInt8] = Array(#"{"data":{"#.utf8)
+        var first = true
+        for (name, docs) in parts where docs.count > 0 {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONString.append(name, to: &out)
+            out += Array(#":{"count":"#.utf8) + Array(String(docs.count).utf8) + Array(#","docs":["#.utf8)
+            out += docs.bytes
+            out += Array("]}".utf8)
+        }
+        out += Array("}}".utf8)
+        return Data(out)
+    }
+
+    func appendJudgement(_ j: LookupJudgement, type: String, value: String, to out: inout [UInt8]) {
+        var object = Members(&out)
+        object.string("type", "judgement", &out)
+        object.string("id", "\(publicBase)/ctia/judgement/\(j.id)", &out)
+        object.string("schema_version", CTIAJudgementsWriter.schemaVersion, &out)
+        object.observable("observable", type: type, value: value, &out)
+        object.string("source", "\(Self.source) (\(j.source))", &out)
+        object.string("source_uri", "\(publicBase)/lookup", &out)
+        object.int("disposition", j.disposition, &out)
+        object.string("disposition_name", j.dispositionName, &out)
+        object.int("priority", j.priority, &out)
+        object.string("severity", j.severity, &out)
+        object.string("confidence", j.confidence, &out)
+        object.string("tlp", j.tlp, &out)
+        object.validTime("valid_time", start: j.validTime.startTime, end: j.validTime.endTime ?? Self.openEnd, &out)
+        object.string("timestamp", j.modified, &out)
+        if let reason = j.reason { object.string("reason", reason, &out) }
+        object.close(&out)
     }
 
     /// The winning live judgement: highest priority, then the most recent (CTIM's verdict rule).
-    func verdict(_ result: LookupResult, observable: [String: String]) -> [String: Any]? {
-        let live = result.judgements.filter { $0.state == .live }
-        guard let winner = live.max(by: { ($0.priority, $0.modified) < ($1.priority, $1.modified) }) else { return nil }
-        return [
-            "type": "verdict",
-            "observable": observable,
-            "disposition": winner.disposition,
-            "disposition_name": winner.dispositionName,
-            "judgement_id": "\(publicBase)/ctia/judgement/\(winner.id)",
-            "valid_time": ["start_time": winner.validTime.startTime, "end_time": winner.validTime.endTime ?? Self.openEnd],
-        ]
+    static func winner(_ result: LookupResult) -> LookupJudgement? {
+        result.judgements.filter { $0.state == .live }.max(by: { ($0.priority, $0.modified) < ($1.priority, $1.modified) })
     }
 
-    func sighting(_ conviction: ETDConvictionReference, observable: [String: String]) -> [String: Any] {
-        var object: [String: Any] = [
-            "type": "sighting",
-            "id": "transient:sighting-\(RandomUUID.v4())",
-            "schema_version": CTIAJudgementsWriter.schemaVersion,
-            "count": 1,
-            "confidence": "High",
-            "severity": "High",
-            "source": "\(Self.source) (Email Threat Defense)",
-            "title": "Email Threat Defense \(conviction.verdict) conviction",
-            "internal": true,
-            "observables": [observable],
-            "observed_time": ["start_time": conviction.messageTime ?? Timestamps.iso8601Milli(Date())],
-            "external_ids": [conviction.messageID],
-        ]
-        var description = "A message ETD convicted as \(conviction.verdict) carried this \(observable["type"] ?? "value")"
+    func appendVerdict(_ winner: LookupJudgement, type: String, value: String, to out: inout [UInt8]) {
+        var object = Members(&out)
+        object.string("type", "verdict", &out)
+        object.observable("observable", type: type, value: value, &out)
+        object.int("disposition", winner.disposition, &out)
+        object.string("disposition_name", winner.dispositionName, &out)
+        object.string("judgement_id", "\(publicBase)/ctia/judgement/\(winner.id)", &out)
+        object.validTime("valid_time", start: winner.validTime.startTime, end: winner.validTime.endTime ?? Self.openEnd, &out)
+        object.close(&out)
+    }
+
+    func appendSighting(_ conviction: ETDConvictionReference, type: String, value: String, to out: inout [UInt8]) {
+        var description = "A message ETD convicted as \(conviction.verdict) carried this \(type)"
         if let subject = conviction.subject { description += "; subject: \(subject)" }
         if let from = conviction.fromAddress { description += "; from: \(from)" }
         if conviction.cleared { description += " (ETD later cleared the message)" }
-        object["description"] = description
-        return object
+        var object = Members(&out)
+        object.string("type", "sighting", &out)
+        object.string("id", "transient:sighting-\(RandomUUID.v4())", &out)
+        object.string("schema_version", CTIAJudgementsWriter.schemaVersion, &out)
+        object.int("count", 1, &out)
+        object.string("confidence", "High", &out)
+        object.string("severity", "High", &out)
+        object.string("source", "\(Self.source) (Email Threat Defense)", &out)
+        object.string("title", "Email Threat Defense \(conviction.verdict) conviction", &out)
+        object.raw("internal", "true", &out)
+        object.key("observables", &out)
+        out.append(UInt8(ascii: "["))
+        Self.appendObservable(type: type, value: value, to: &out)
+        out.append(UInt8(ascii: "]"))
+        object.key("observed_time", &out)
+        out += Array(#"{"start_time":"#.utf8)
+        JSONString.append(conviction.messageTime ?? Timestamps.iso8601Milli(Date()), to: &out)
+        out.append(UInt8(ascii: "}"))
+        object.key("external_ids", &out)
+        out.append(UInt8(ascii: "["))
+        JSONString.append(conviction.messageID, to: &out)
+        out.append(UInt8(ascii: "]"))
+        object.string("description", description, &out)
+        object.close(&out)
     }
 
-    static func envelope(_ parts: [String: [[String: Any]]]) -> Data {
-        var data: [String: Any] = [:]
-        for (name, docs) in parts where !docs.isEmpty { data[name] = ["count": docs.count, "docs": docs] as [String: Any] }
-        return json(["data": data])
+    static func appendObservable(type: String, value: String, to out: inout [UInt8]) {
+        out += Array(#"{"type":"#.utf8)
+        JSONString.append(type, to: &out)
+        out += Array(#","value":"#.utf8)
+        JSONString.append(value, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes one JSON object's members, in order, into `out`: `{` on creation, `}` on `close`.
+    struct Members {
+        private var first = true
+
+        init(_ out: inout [UInt8]) { out.append(UInt8(ascii: "{")) }
+
+        mutating func key(_ name: String, _ out: inout [UInt8]) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONString.append(name, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+
+        mutating func string(_ name: String, _ value: String, _ out: inout [UInt8]) {
+            key(name, &out)
+            JSONString.append(value, to: &out)
+        }
+
+        mutating func raw(_ name: String, _ text: String, _ out: inout [UInt8]) {
+            key(name, &out)
+            out += Array(text.utf8)
+        }
+
+        mutating func int(_ name: String, _ value: Int, _ out: inout [UInt8]) { raw(name, String(value), &out) }
+
+        mutating func observable(_ name: String, type: String, value: String, _ out: inout [UInt8]) {
+            key(name, &out)
+            CTIMRelayRenderer.appendObservable(type: type, value: value, to: &out)
+        }
+
+        mutating func validTime(_ name: String, start: String, end: String, _ out: inout [UInt8]) {
+            key(name, &out)
+            out += Array(#"{"start_time":"#.utf8)
+            JSONString.append(start, to: &out)
+            out += Array(#","end_time":"#.utf8)
+            JSONString.append(end, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+
+        func close(_ out: inout [UInt8]) { out.append(UInt8(ascii: "}")) }
     }
 
     public static func json(_ object: [String: Any]) -> Data {

@@ -13,7 +13,7 @@ public struct TAXII2Filter: Sendable, Equatable {
     public var ids: [String]?
     public var types: [String]?
     public var specVersions: [String]?
-    public var versions: TAXII2VersionFilter = .any
+    public var versions: TAXII2VersionFilter = .newest
 
     public init() {}
 
@@ -77,21 +77,25 @@ public struct TAXII2Filter: Sendable, Equatable {
                 filter.specVersions = (filter.specVersions ?? []) + values
             default:  // match[version]
                 let values = try list(name, value, existing: nil)
-                var stamps: [TimestampLabel] = []
-                var any = false
+                // A repeated match[version] adds to the values already given, as a comma does.
+                var versions = seen.contains(name) ? filter.versions : TAXII2VersionFilter()
+                seen.insert(name)
                 for item in values {
                     switch item {
-                    case "last", "first", "all": any = true
+                    case "last": versions.last = true
+                    case "first": versions.first = true
+                    case "all": versions.all = true
                     default:
                         guard let label = try? TAXIITimestamp.parse(item) else {
                             throw TAXII2QueryError(parameter: name, problem: "\(shown(item)) is not first, last, all or a timestamp")
                         }
-                        stamps.append(label)
+                        versions.modified.append(label)
                     }
                 }
-                if case .exactly(let earlier) = filter.versions { stamps += earlier }
-                // An object's only version is its last, first and only one: a keyword among the values matches it.
-                filter.versions = any ? .any : .exactly(stamps)
+                guard versions.modified.count <= maximumValues else {
+                    throw TAXII2QueryError(parameter: name, problem: "more than \(maximumValues) values")
+                }
+                filter.versions = versions
             }
         }
         return filter

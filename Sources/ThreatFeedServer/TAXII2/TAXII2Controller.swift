@@ -236,6 +236,8 @@ struct TAXII2Controller: Sendable {
             filter.ids = [id]
             filter.types = nil
             objectID = id
+            // The versions endpoint lists every version kept; match[version] is not one of its filters (§5.9).
+            if mode == .versions { filter.versions = .every }
         }
         let key = SymmetricKey(data: try await cursorKey.bytes())
         var cursor: TAXII2Cursor?

@@ -8,7 +8,8 @@ import ThreatFeedStore
 /// The collection holds the producer's `identity` (added when the indicator was created) and one `indicator` per
 /// judgement of the feed's indicator, live or ended, until retention prunes it. A judgement's date added and
 /// version are its label, which moves when it is re-seen or ended: that new version is what an incremental
-/// poller receives.
+/// poller receives. The earlier versions (kept by the store for the retention period) are read only when
+/// `match[version]` asks for `first`, `all` or a timestamp, and for the versions endpoint.
 struct TAXII2Page: Sendable {
     enum Object: Sendable {
         case identity
@@ -47,13 +48,14 @@ struct TAXII2Page: Sendable {
         if specMatches, filter.types?.contains("indicator") ?? true {
             var judgementIDs: [String]?
             if let ids = filter.ids { judgementIDs = ids.compactMap(STIX2ObjectID.judgementID(ofIndicator:)) }
-            var labels: [TimestampLabel]?
-            if case .exactly(let versions) = filter.versions { labels = versions }
-            if judgementIDs?.isEmpty != true, labels?.isEmpty != true {
+            let versions = filter.versions
+            let selection = JudgementVersionSelection(
+                newest: versions.last, earliest: versions.first, every: versions.all, labels: versions.modified)
+            if judgementIDs?.isEmpty != true {
                 // One more than the page to learn whether there is more, and one more again for the row the cursor sits on.
                 let fetch = limit > Int.max - 2 ? limit : limit + 2
-                try reader.forEachJudgementByLabel(
-                    ofIndicator: indicator.id, fromLabel: from, judgementIDs: judgementIDs, labels: labels, limit: fetch
+                try reader.forEachJudgementVersionByLabel(
+                    ofIndicator: indicator.id, fromLabel: from, judgementIDs: judgementIDs, selection: selection, limit: fetch
                 ) { stored in
                     let id = STIX2ObjectID.indicator(judgementID: stored.id)
                     guard afterPosition(stored.label, id) else { return }
@@ -62,10 +64,9 @@ struct TAXII2Page: Sendable {
             }
         }
         let identityWanted = specMatches && (filter.types?.contains("identity") ?? true) && (filter.ids?.contains(renderer.identityID) ?? true)
-        let identityVersionMatches: Bool = {
-            if case .exactly(let versions) = filter.versions { return versions.contains(identityAdded) }
-            return true
-        }()
+        // The identity has one version: its first, last and only one.
+        let identityVersionMatches = filter.versions.last || filter.versions.first || filter.versions.all
+            || filter.versions.modified.contains(identityAdded)
         if identityWanted, identityVersionMatches, afterPosition(identityAdded, renderer.identityID) {
             let identity = Entry(dateAdded: identityAdded, id: renderer.identityID, version: identityAdded, object: .identity)
             let index = entries.firstIndex { ($0.dateAdded, $0.id) > (identity.dateAdded, identity.id) } ?? entries.endIndex

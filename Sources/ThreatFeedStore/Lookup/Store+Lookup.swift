@@ -42,7 +42,12 @@ extension StoreReader {
         LEFT JOIN etd_conviction_detail d ON d.message_id = v.message_id
         WHERE v.type = ? AND v.value = ? AND v.held_back IS NOT NULL ORDER BY v.decided DESC LIMIT ?
         """
-    static let urlRangeSQL = "SELECT value FROM observable WHERE type = 'url' AND value >= ? AND value < ? ORDER BY value LIMIT ?"
+    // By `observable_host_key`: the URLs and subdomains under a domain (a key range), or the URLs on an address.
+    static let hostRangeSQL = """
+        SELECT type, value FROM observable WHERE host_key >= ? AND host_key < ? AND NOT (type = 'domain' AND value = ?)
+        ORDER BY host_key, value LIMIT ?
+        """
+    static let hostExactSQL = "SELECT type, value FROM observable WHERE host_key = ? ORDER BY value LIMIT ?"
 
     public func lookup(_ subjects: [LookupSubject], now: Date) throws -> LookupReport {
         var facts = LookupFacts()
@@ -50,8 +55,8 @@ extension StoreReader {
         for subject in subjects {
             if let observable = subject.observable { observables.append(observable) }
             observables.append(contentsOf: subject.impliedRelated.map(\.0))
-            if let host = subject.hostForURLs, facts.urlsOnHost[host] == nil {
-                let urls = try urlObservables(onHost: host, limit: ObservableLookup.maxURLsPerHost)
+            if let host = subject.hostForURLs, facts.urlsOnHost[host] == nil, let observable = subject.observable {
+                let urls = try observablesUnder(observable, limit: ObservableLookup.maxURLsPerHost)
                 facts.urlsOnHost[host] = urls
                 observables.append(contentsOf: urls)
             }
@@ -110,21 +115,19 @@ extension StoreReader {
         )
     }
 
-    /// Stored URLs whose host is exactly `host` (any scheme, any port), in value order. Normalised URLs are
-    /// `scheme://host[:port]/…` with a lower-case scheme and host, so each is a range scan of the observable
-    /// (type, value) index: `scheme://host/` up to `scheme://host0` ('0' follows '/') and the same after ':'.
-    /// URLs with user information before the host (`http://user@host/`) are not found this way.
-    func urlObservables(onHost host: String, limit: Int) throws -> [Observable] {
-        let statement = try db.cachedStatement(sql: Self.urlRangeSQL)
-        var found: [Observable] = []
-        for scheme in ["ftp", "http", "https"] {
-            for (from, to) in [("/", "0"), (":", ";")] {
-                guard found.count < limit else { break }
-                let prefix = "\(scheme)://\(host)"
-                let values = try String.fetchAll(statement, arguments: [prefix + from, prefix + to, limit - found.count])
-                found.append(contentsOf: values.map { Observable(normalisedType: .url, value: $0) })
-            }
+    /// Stored URLs on a domain or any of its subdomains and those subdomains themselves (for a domain), or the URLs on
+    /// an address — with user information before the host or not, any scheme, any port — the exact host's first, at
+    /// most `limit`. One range search of `observable_host_key` (LookupHostKey).
+    func observablesUnder(_ observable: Observable, limit: Int) throws -> [Observable] {
+        let rows: [Row]
+        switch LookupHostKey.search(for: observable) {
+        case .range(let from, let to)?:
+            rows = try Row.fetchAll(try db.cachedStatement(sql: Self.hostRangeSQL), arguments: [from, to, observable.value, limit])
+        case .exactly(let key)?:
+            rows = try Row.fetchAll(try db.cachedStatement(sql: Self.hostExactSQL), arguments: [key, limit])
+        case nil:
+            return []
         }
-        return found
+        return rows.compactMap { row in ObservableType(rawValue: row["type"]).map { Observable(normalisedType: $0, value: row["value"]) } }
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import ThreatFeedCore
 
 /// The schema as an ordered list of migrations. Append; never edit a migration that has shipped.
 ///
@@ -363,6 +364,61 @@ enum Migrations {
                     ) STRICT, WITHOUT ROWID;
                     """
             )
+        }
+        migrator.registerMigration("v14-taxii2-versions") { db in
+            try db.execute(
+                sql: """
+                    -- the earlier versions of a judgement (TAXII 2.1 versions, match[version]=first|all|<time>):
+                    -- the row as it was before each write that moved its label. Its fixed columns (uuid,
+                    -- observable, source, created) stay on the judgement; indicator_id is repeated for paging.
+                    CREATE TABLE judgement_version (
+                        judgement_id INTEGER NOT NULL REFERENCES judgement(id) ON DELETE CASCADE,
+                        indicator_id TEXT NOT NULL,
+                        disposition INTEGER NOT NULL,
+                        confidence TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        tlp TEXT NOT NULL,
+                        priority INTEGER NOT NULL,
+                        reason TEXT,
+                        valid_start INTEGER NOT NULL,
+                        valid_end INTEGER,
+                        provenance TEXT,
+                        label INTEGER NOT NULL,
+                        modified INTEGER NOT NULL,
+                        PRIMARY KEY (judgement_id, label)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX judgement_version_indicator_label ON judgement_version(indicator_id, label);
+                    CREATE INDEX judgement_version_modified ON judgement_version(modified);
+
+                    -- a trigger, not code in each writer: the old version is kept in the same statement (hence
+                    -- the same transaction) as the change, whichever writer moves the label, now or later
+                    CREATE TRIGGER judgement_keeps_versions AFTER UPDATE OF label ON judgement
+                    WHEN OLD.label <> NEW.label
+                    BEGIN
+                        INSERT INTO judgement_version (judgement_id, indicator_id, disposition, confidence, severity, tlp,
+                            priority, reason, valid_start, valid_end, provenance, label, modified)
+                        VALUES (OLD.id, OLD.indicator_id, OLD.disposition, OLD.confidence, OLD.severity, OLD.tlp,
+                            OLD.priority, OLD.reason, OLD.valid_start, OLD.valid_end, OLD.provenance, OLD.label, OLD.modified);
+                    END;
+                    """
+            )
+        }
+        migrator.registerMigration("v15-lookup-host-key") { db in
+            // A lookup of a domain also reports URLs on it or its subdomains (with user information or not) and its
+            // subdomains: one index range search on this key (LookupHostKey) instead of a scan of every observable.
+            try db.execute(
+                sql: """
+                    ALTER TABLE observable ADD COLUMN host_key TEXT;
+                    CREATE INDEX observable_host_key ON observable(host_key) WHERE host_key IS NOT NULL;
+                    """
+            )
+            let update = try db.makeStatement(sql: "UPDATE observable SET host_key = ? WHERE id = ?")
+            let rows = try Row.fetchAll(db, sql: "SELECT id, type, value FROM observable WHERE type IN ('domain', 'url')")
+            for row in rows {
+                guard let type = ObservableType(rawValue: row["type"]) else { continue }
+                guard let key = LookupHostKey.of(Observable(normalisedType: type, value: row["value"])) else { continue }
+                try update.execute(arguments: [key, row["id"] as Int64])
+            }
         }
         return migrator
     }
