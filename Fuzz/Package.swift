@@ -10,6 +10,10 @@ import PackageDescription
 let package = Package(
     name: "ThreatFeedFuzz",
     platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
     targets: [
         .target(name: "ThreatFeedCore"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -31,5 +35,15 @@ let package = Package(
         .executableTarget(name: "FuzzSMTPReply", dependencies: ["FuzzDriver"]),
         .executableTarget(name: "FuzzBasicAuth", dependencies: ["FuzzDriver"]),
         .executableTarget(name: "FuzzCTIAQuery", dependencies: ["FuzzDriver"]),
+        // The configuration and feeds-as-code readers (ThreatFeedService, which pulls in everything): their files,
+        // with the two ETD rule types they name as a small ThreatFeedETD of symlinks.
+        .target(name: "ThreatFeedETD", dependencies: ["ThreatFeedCore"]),
+        .executableTarget(
+            name: "FuzzYAML",
+            dependencies: [
+                "FuzzDriver", "ThreatFeedCore", "ThreatFeedFormats", "ThreatFeedETD",
+                .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

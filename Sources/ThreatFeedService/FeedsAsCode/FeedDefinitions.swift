@@ -130,6 +130,11 @@ public struct FeedDefinitions: Sendable {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError.file(file, "cannot read it")
         }
+        try read(text: text, file: file)
+    }
+
+    /// The definitions in `text`, read from `file` (named in errors). The fuzz target calls this directly.
+    mutating func read(text: String, file: String) throws {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch { throw ConfigurationError.file(file, "not valid YAML: \(error)") }
         files.append(file)

@@ -17,11 +17,16 @@ public struct ConfigFile: Sendable {
     public let entries: [String: Entry]
 
     public init(path: String) throws(ConfigurationError) {
-        self.path = path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError.file(path, "cannot read the configuration file")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw ConfigurationError.file(path, "not UTF-8 text") }
+        try self.init(text: text, path: path)
+    }
+
+    /// The settings in `text`, read from `path` (named in errors). The fuzz target calls this directly.
+    init(text: String, path: String) throws(ConfigurationError) {
+        self.path = path
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedService/Settings/ConfigFile.swift

@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedService/FeedsAsCode/FeedDefinitions.swift

@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedService/Settings/PublicURL.swift

@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedService/Logging/StructuredLogHandler.swift

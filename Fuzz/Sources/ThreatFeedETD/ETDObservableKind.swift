@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedETD/ETDObservableKind.swift
