@@ -65,5 +65,12 @@ func buildRouter(
     HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)
+    // The administrator's pages (/ui/); templates compile here, once. They are Swift literals, so this cannot fail at run time
+    // unless a template is broken, which the rendering tests catch.
+    if let admin = try? AdminController(
+        store: store, configuration: configuration, credentials: credentials, sessions: AdminSessions(clock: clock), recorder: recorder, clock: clock
+    ) {
+        admin.addRoutes(to: router)
+    }
     return router
 }

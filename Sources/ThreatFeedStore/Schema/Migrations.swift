@@ -364,6 +364,28 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v14-admin-pages") { db in
+            try db.execute(
+                sql: """
+                    -- the feed page's "ended per day": judgements whose validity ended, by indicator and end time
+                    CREATE INDEX judgement_indicator_end ON judgement(indicator_id, valid_end) WHERE valid_end IS NOT NULL;
+
+                    -- polls per feed, client and hour (hour = microseconds / 3600e6), for the feed page's chart;
+                    -- bounded like client_poll (same clients) and pruned with it
+                    CREATE TABLE client_poll_hour (
+                        feed TEXT NOT NULL,
+                        client TEXT NOT NULL,
+                        hour INTEGER NOT NULL,
+                        polls INTEGER NOT NULL,
+                        failures INTEGER NOT NULL,
+                        PRIMARY KEY (feed, client, hour)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- the ETD page's remediation queue, newest change first, without sorting the whole table
+                    CREATE INDEX remediation_updated ON remediation(updated);
+                    """
+            )
+        }
         return migrator
     }
 }
