@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import Mustache
 import NIOCore
 import ThreatFeedCore
 import ThreatFeedStore
@@ -19,7 +18,7 @@ struct AdminController: Sendable {
     let sessions: AdminSessions
     let recorder: PollRecorder
     let clock: @Sendable () -> Date
-    let library: MustacheLibrary
+    let renderer: AdminTemplates.Renderer
 
     init(
         store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, sessions: AdminSessions, recorder: PollRecorder,
@@ -31,7 +30,7 @@ struct AdminController: Sendable {
         self.sessions = sessions
         self.recorder = recorder
         self.clock = clock
-        library = try AdminTemplates.library()
+        renderer = try AdminTemplates.Renderer()
     }
 
     /// The cookies are `Secure` whenever this server speaks HTTPS itself.
@@ -276,7 +275,7 @@ struct AdminController: Sendable {
     // MARK: -
 
     private func render(_ page: Any, template: String, status: HTTPResponse.Status = .ok) throws -> Response {
-        guard let html = library.render(page, withTemplate: template) else {
+        guard let html = renderer.html(page, template: template) else {
             throw HTTPError(.internalServerError, message: "page template \(template) is missing")
         }
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))

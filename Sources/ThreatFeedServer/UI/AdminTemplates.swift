@@ -247,4 +247,14 @@ enum AdminTemplates {
         }
         return library
     }
+
+    /// The compiled templates, ready to render a page model.
+    struct Renderer: Sendable {
+        let library: MustacheLibrary
+
+        init() throws { library = try AdminTemplates.library() }
+
+        /// Nil only for a template name that does not exist.
+        func html(_ page: Any, template: String) -> String? { library.render(page, withTemplate: template) }
+    }
 }

@@ -69,3 +69,12 @@ public enum CalendarBucket {
         return (value % divisor < 0) ? quotient - 1 : quotient
     }
 }
+
+extension StoreReader.IndicatorStatistics {
+    /// For pages rendered from fixed data in tests.
+    public init(live: Int, judgements: Int, newest: TimestampLabel?) {
+        liveObservables = live
+        self.judgements = judgements
+        newestLabel = newest
+    }
+}
