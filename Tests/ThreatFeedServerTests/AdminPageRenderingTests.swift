@@ -80,6 +80,10 @@ import ThreatFeedStore
         #expect(onTime.usualInterval == 100 && !onTime.late)
         let late = ClientPollAssessment(Self.poll(client: "a", first: -1_201, last: -201, polls: 11), newestLabel: nil, now: now)
         #expect(late.late)
+        // A burst (three polls in two seconds) counts as at least a minute apart: ten seconds of silence is not late.
+        let burst = ClientPollAssessment(Self.poll(client: "a", first: -12, last: -10, polls: 3), newestLabel: nil, now: now)
+        #expect(burst.usualInterval == 60 && !burst.late)
+        #expect(ClientPollAssessment(Self.poll(client: "a", first: -123, last: -121, polls: 3), newestLabel: nil, now: now).late)
         // The feed changed after its last poll: behind once more than one interval has passed since the change.
         let changedJustNow = TimestampLabel(now.addingTimeInterval(-50))
         #expect(!ClientPollAssessment(Self.poll(client: "a", first: -1_150, last: -150, polls: 11), newestLabel: changedJustNow, now: now).behind)

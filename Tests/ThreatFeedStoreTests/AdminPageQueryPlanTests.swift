@@ -19,7 +19,7 @@ import ThreatFeedTesting
                 (StoreReader.endsPerDaySQL, ["indicator": "i", "since": 1, "now": 2], "judgement_indicator_end"),
                 (StoreReader.newestJudgementsSQL, ["i", 100], "judgement_indicator_label"),
                 (StoreReader.pollsPerHourSQL, ["feed", 1], "client_poll_hour"),
-                (StoreReader.convictionsPerDaySQL, [1], "etd_conviction_processed"),
+                (StoreReader.convictionsPerDaySQL, [1], "etd_conviction_message_time"),
                 (StoreReader.remediationProblemsSQL, [100], "remediation_due"),
             ]
             for (sql, arguments, index) in queries {

@@ -16,6 +16,7 @@ enum AdminTemplates {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · ThreatFeed</title>
         <link rel="stylesheet" href="/ui/style.css">
+        <link rel="icon" href="data:,">
         </head>
         <body>
         <header>
@@ -42,7 +43,7 @@ enum AdminTemplates {
         <line class="axis" x1="0" y1="{{baseline}}" x2="{{width}}" y2="{{baseline}}"></line>
         {{#bars}}<rect class="{{kind}}" x="{{x}}" y="{{y}}" width="{{barWidth}}" height="{{barHeight}}"><title>{{tip}}</title></rect>
         {{/bars}}
-        {{#ticks}}<text x="{{x}}" y="{{y}}">{{text}}</text>
+        {{#ticks}}<text class="{{kind}}" x="{{x}}" y="{{y}}">{{text}}</text>
         {{/ticks}}
         </svg>
         """
@@ -83,7 +84,7 @@ enum AdminTemplates {
           <table class="clients">
             <tr><th>Client</th><th>Kind</th><th>Last poll</th><th>Last status</th><th class="num">Polls</th><th>Usual interval</th><th></th></tr>
             {{#clients}}
-            <tr class="{{#flagged}}problem{{/flagged}}"><td class="value">{{client}}</td><td>{{kind}}</td><td>{{lastPoll}} <span class="muted">({{lastPollAgo}})</span></td>
+            <tr class="{{#flagged}}problem{{/flagged}}"><td class="value">{{client}}</td><td>{{kind}}</td><td class="time">{{lastPoll}}<br><span class="muted">{{lastPollAgo}}</span></td>
               <td>{{outcome}}</td><td class="num">{{polls}}</td><td>{{interval}}</td>
               <td>{{#flags}}<span class="mark">{{.}}</span> {{/flags}}</td></tr>
             {{/clients}}
@@ -174,7 +175,7 @@ enum AdminTemplates {
           <div class="scroll">
           <table class="judgements">
             <tr><th>Label</th><th>Type</th><th>Value</th><th>Disposition</th><th>Reason</th><th>Source</th><th>Valid until</th></tr>
-            {{#newest}}<tr class="{{^live}}muted{{/live}}"><td>{{label}}</td><td>{{type}}</td><td class="value">{{value}}</td><td>{{disposition}}</td><td>{{reason}}</td><td>{{source}}</td><td>{{validUntil}}</td></tr>{{/newest}}
+            {{#newest}}<tr class="{{^live}}muted{{/live}}"><td class="time">{{label}}</td><td>{{type}}</td><td class="value">{{value}}</td><td>{{disposition}}</td><td>{{reason}}</td><td>{{source}}</td><td>{{validUntil}}</td></tr>{{/newest}}
             {{^newest}}<tr><td colspan="7" class="muted">No judgements yet.</td></tr>{{/newest}}
           </table>
           </div>
@@ -211,7 +212,7 @@ enum AdminTemplates {
           <div class="scroll">
           <table class="held">
             <tr><th>Decided</th><th>Value</th><th>Reason</th><th>Message</th></tr>
-            {{#held}}<tr><td>{{decided}}</td><td class="value">{{value}}</td><td>{{reason}}</td><td>{{message}}</td></tr>{{/held}}
+            {{#held}}<tr><td class="time">{{decided}}</td><td class="value">{{value}}</td><td>{{reason}}</td><td>{{message}}</td></tr>{{/held}}
             {{^held}}<tr><td colspan="4" class="muted">Nothing held back.</td></tr>{{/held}}
           </table>
           </div>
@@ -222,7 +223,7 @@ enum AdminTemplates {
           <div class="scroll">
           <table class="remediation">
             <tr><th>State</th><th>Action</th><th>Message</th><th class="num">Attempts</th><th>Updated</th><th>Answer</th></tr>
-            {{#queue}}<tr class="{{#problem}}problem{{/problem}}"><td>{{state}}</td><td>{{action}}</td><td>{{message}}</td><td class="num">{{attempts}}</td><td>{{updated}}</td><td>{{answer}}</td></tr>{{/queue}}
+            {{#queue}}<tr class="{{#problem}}problem{{/problem}}"><td>{{state}}</td><td>{{action}}</td><td>{{message}}</td><td class="num">{{attempts}}</td><td class="time">{{updated}}</td><td>{{answer}}</td></tr>{{/queue}}
             {{^queue}}<tr><td colspan="6" class="muted">The queue is empty.</td></tr>{{/queue}}
           </table>
           </div>

@@ -16,6 +16,8 @@ struct BarChart: Sendable {
         let x: Int
         let y: Int
         let text: String
+        /// The CSS class: `tick` for slot names (right-aligned).
+        let kind: String
     }
 
     struct Series: Sendable {
@@ -39,6 +41,8 @@ struct BarChart: Sendable {
         self.label = label
         self.width = width
         self.height = height
+        // 14 px above the bars for the "max" label, 20 below for the slot names.
+        let top = 14
         let plotHeight = height - 20
         baseline = plotHeight
         let slots = max(1, slotNames.count)
@@ -53,7 +57,7 @@ struct BarChart: Sendable {
                 let value = one.values.indices.contains(slot) ? max(0, one.values[slot]) : 0
                 guard value > 0 else { continue }
                 // At least one pixel, so a small non-zero count is visible next to a large one.
-                let barHeight = max(1, Int((Double(value) / Double(largest) * Double(plotHeight - 4)).rounded()))
+                let barHeight = max(1, Int((Double(value) / Double(largest) * Double(plotHeight - top)).rounded()))
                 let tip = "\(slotNames[slot]): \(value) \(one.name)"
                 if stacked {
                     let barWidth = max(1, slotWidth - 2)
@@ -70,7 +74,9 @@ struct BarChart: Sendable {
         }
         self.bars = bars
         let every = max(1, tickEvery)
-        ticks = stride(from: 0, to: slotNames.count, by: every).map { Tick(x: $0 * slotWidth + 1, y: height - 5, text: slotNames[$0]) }
-            + [Tick(x: 2, y: 10, text: "max \(largest)")]
+        // Counted back from the last slot (today, this hour), each name right-aligned under its slot.
+        ticks = stride(from: slotNames.count - 1, through: 0, by: -every).reversed().map {
+            Tick(x: ($0 + 1) * slotWidth, y: height - 5, text: slotNames[$0], kind: "tick")
+        } + [Tick(x: 2, y: 10, text: "max \(largest)", kind: "")]
     }
 }

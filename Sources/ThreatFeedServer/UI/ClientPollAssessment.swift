@@ -5,7 +5,9 @@ import ThreatFeedCore
 ///
 /// The client's *usual interval* is the mean time between its recorded polls: (last seen − first seen) / (polls − 1),
 /// from its `client_poll` row, which counts every poll since the client was first seen (or since retention last
-/// forgot it). A client seen only once has no usual interval yet, so it is never called late or behind.
+/// forgot it), and at least a minute: a gateway polls every few minutes, and a burst of polls (TAXII segments, a person
+/// trying the URL) must not make a few seconds of silence look late. A client seen only once has no usual interval
+/// yet, so it is never called late or behind.
 struct ClientPollAssessment: Sendable, Equatable {
     /// Mean seconds between polls; nil before a second poll.
     let usualInterval: TimeInterval?
@@ -17,9 +19,11 @@ struct ClientPollAssessment: Sendable, Equatable {
     /// The last poll was refused (wrong secret, unauthorized, unknown feed): the client is not getting the feed.
     let failing: Bool
 
+    static let shortestInterval: TimeInterval = 60
+
     init(_ poll: ClientPoll, newestLabel: TimestampLabel?, now: Date) {
         if poll.polls >= 2, poll.lastSeen > poll.firstSeen {
-            usualInterval = poll.lastSeen.timeIntervalSince(poll.firstSeen) / Double(poll.polls - 1)
+            usualInterval = max(Self.shortestInterval, poll.lastSeen.timeIntervalSince(poll.firstSeen) / Double(poll.polls - 1))
         } else {
             usualInterval = nil
         }

@@ -54,8 +54,8 @@ struct ETDPage: Sendable {
     let queueLimit = ETDPage.queueLimit
     let queue: [QueueRow]
 
-    /// Chart colours by position: the CSS has four series classes.
-    private static let kinds = ["add", "end", "fail", "poll"]
+    /// Chart colours by position (`v0`…`v5` in the stylesheet; ETD has four verdicts today).
+    private static let kinds = (0..<6).map { "v\($0)" }
 
     init(facts: ETDFacts, chrome: PageChrome) {
         self.chrome = chrome

@@ -32,8 +32,8 @@ extension StoreReader {
         """
 
     static let convictionsPerDaySQL = """
-        SELECT processed / \(CalendarBucket.microsPerDay) AS day, verdict, count(*) AS n FROM etd_conviction
-        WHERE processed >= ? GROUP BY day, verdict ORDER BY day, verdict
+        SELECT message_time / \(CalendarBucket.microsPerDay) AS day, verdict, count(*) AS n FROM etd_conviction
+        WHERE message_time >= ? GROUP BY day, verdict ORDER BY day, verdict
         """
 
     static let remediationSelect =
@@ -84,7 +84,7 @@ extension StoreReader {
         ).map { ClientHourCount(client: $0["client"], hour: $0["hour"], polls: $0["polls"], failures: $0["failures"]) }
     }
 
-    /// Convictions processed per day and verdict since `since` (through `etd_conviction_processed`).
+    /// Convictions per day (of the message's time) and verdict since `since` (through `etd_conviction_message_time`).
     public func convictionsPerDay(since: Date) throws -> [VerdictDayCount] {
         try Row.fetchAll(
             try db.cachedStatement(sql: Self.convictionsPerDaySQL),

@@ -383,6 +383,9 @@ enum Migrations {
 
                     -- the ETD page's remediation queue, newest change first, without sorting the whole table
                     CREATE INDEX remediation_updated ON remediation(updated);
+
+                    -- the ETD page's convictions per day, by when the message was sent (a backfill spreads over its days)
+                    CREATE INDEX etd_conviction_message_time ON etd_conviction(message_time);
                     """
             )
         }
