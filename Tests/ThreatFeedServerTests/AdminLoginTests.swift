@@ -259,4 +259,34 @@ import ThreatFeedTesting
             #expect(!String(buffer: try await Self.get(client, "/ui/feeds/esa", session: session).body).contains(secret))
         }
     }
+
+    /// The feed figures are kept between pages, but never shown stale: a new judgement (a new revision) or one whose
+    /// valid time ends (on the injected clock) changes the counts at the next page.
+    @Test func feedFiguresFollowNewJudgementsAndValidTimes() async throws {
+        try await Self.withAdminApp { client, store, clock in
+            let session = try #require(try await Self.login(client).0)
+            func live() async throws -> String {
+                let page = String(buffer: try await Self.get(client, "/ui/feeds/esa", session: session).body)
+                let marker = "<b class=\"live-count\">"
+                let start = try #require(page.range(of: marker)).upperBound
+                return String(page[start...].prefix { $0 != "<" })
+            }
+            #expect(try await live() == "1")
+            try store.writeNow { writer in
+                let indicator = try #require(try writer.reader.indicator(named: try EntityName("manual")))
+                _ = try writer.record(
+                    Judgement(
+                        observable: try Observable(parsing: "short-lived.example"), source: "import",
+                        validTime: ValidTime(start: writer.now, end: writer.now.addingTimeInterval(600))
+                    ),
+                    in: indicator.id
+                )
+            }
+            #expect(try await live() == "2")
+            #expect(try await live() == "2")
+            clock.advance(by: 601)
+            // The session's idle limit is 30 minutes: still logged in.
+            #expect(try await live() == "1")
+        }
+    }
 }
