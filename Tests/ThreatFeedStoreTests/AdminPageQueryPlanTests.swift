@@ -86,6 +86,11 @@ import ThreatFeedTesting
             #expect(ended == [DayCount(day: day0 + 1, count: 1)])
             #expect(types == [TypeCount(type: "domain", count: 3), TypeCount(type: "url", count: 1)])
             #expect(hours == [ClientHourCount(client: "192.0.2.7", hour: CalendarBucket.hour(of: now), polls: 3, failures: 1)])
+
+            // Retention forgets the hours with the client rows.
+            let removed = try store.writeNow { try $0.pruneClientRecords(lastSeenBefore: now.addingTimeInterval(3_601)) }
+            #expect(removed == 2)
+            #expect(try store.readNow { try $0.pollsPerHour(feed: "esa", since: start) }.isEmpty)
         }
     }
 }
