@@ -134,6 +134,11 @@ import ThreatFeedTesting
             let missing = try await Self.get(client, "/ui/feeds/no-such-feed", session: id)
             #expect(missing.status == .notFound)
             Self.expectSecurityHeaders(missing, "404")
+            for path in ["/ui/no-such-page", "/ui/feeds/esa/reveal", "/ui/a/b/c"] {
+                let unknown = try await Self.get(client, path, session: nil)
+                #expect(unknown.status == .notFound, "\(path)")
+                Self.expectSecurityHeaders(unknown, path)
+            }
             let bad = try await client.execute(uri: "/ui/login", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x"))
             #expect(bad.status == .unsupportedMediaType)
             Self.expectSecurityHeaders(bad, "415")

@@ -39,7 +39,10 @@ struct AdminController: Sendable {
     var secureCookies: Bool { configuration.tls != nil }
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        let ui = router.group("ui").add(middleware: AdminHeadersMiddleware())
+        // On the router, not the group: a group's middleware runs only for its routes, and a 404 or 405 under /ui/
+        // (GET of a POST-only path) must carry the headers too. It touches only paths under /ui.
+        router.add(middleware: AdminHeadersMiddleware())
+        let ui = router.group("ui")
         ui.get("style.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: AdminStylesheet.css)))
         }

@@ -21,6 +21,8 @@ struct AdminHeadersMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard path == "/ui" || path.hasPrefix("/ui/") else { return try await next(request, context) }
         var response: Response
         do {
             response = try await next(request, context)
