@@ -46,7 +46,8 @@ enum AdminStylesheet {
         svg .v4, .swatch.v4 { fill: #1a7f37; background: #1a7f37; } svg .v5, .swatch.v5 { fill: #5b6570; background: #5b6570; }
         svg text { font-size: 10px; fill: var(--muted); }
         svg text.tick { text-anchor: end; }
-        .legend span { margin-right: 1rem; font-size: .85em; }
+        @media (max-width: 600px) { svg text { font-size: 20px; } }
+        .legend span { margin-right: 1rem; font-size: .85em; white-space: nowrap; display: inline-block; }
         .swatch { display: inline-block; width: .8em; height: .8em; margin-right: .3em; vertical-align: -.05em; }
         .swatch.add { background: var(--add); } .swatch.end { background: var(--end); } .swatch.fail { background: var(--red); }
         form.inline { display: inline; }

@@ -41,9 +41,10 @@ struct BarChart: Sendable {
         self.label = label
         self.width = width
         self.height = height
-        // 14 px above the bars for the "max" label, 20 below for the slot names.
-        let top = 14
-        let plotHeight = height - 20
+        // Room above the bars for the "max" label and below for the slot names, enough for the larger text of a
+        // phone's stylesheet (the chart is scaled down there, so its text is drawn larger).
+        let top = 26
+        let plotHeight = height - 28
         baseline = plotHeight
         let slots = max(1, slotNames.count)
         let slotWidth = width / slots
@@ -75,8 +76,9 @@ struct BarChart: Sendable {
         self.bars = bars
         let every = max(1, tickEvery)
         // Counted back from the last slot (today, this hour), each name right-aligned under its slot.
-        ticks = stride(from: slotNames.count - 1, through: 0, by: -every).reversed().map {
-            Tick(x: ($0 + 1) * slotWidth, y: height - 5, text: slotNames[$0], kind: "tick")
-        } + [Tick(x: 2, y: 10, text: "max \(largest)", kind: "")]
+        // A name that would run off the left edge is left out (a date is about 100 units wide at the phone's size).
+        ticks = stride(from: slotNames.count - 1, through: 0, by: -every).reversed().filter { ($0 + 1) * slotWidth >= 110 }.map {
+            Tick(x: ($0 + 1) * slotWidth, y: height - 4, text: slotNames[$0], kind: "tick")
+        } + [Tick(x: 2, y: 20, text: "max \(largest)", kind: "")]
     }
 }
