@@ -67,5 +67,15 @@ func buildRouter(
     HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)
+    // The administrator's pages (/ui/). Their templates are Swift literals compiled here, once: a broken one is a
+    // programming error that the rendering tests catch, never something a configuration or a request can cause.
+    do {
+        try AdminController(
+            store: store, configuration: configuration, credentials: credentials, sessions: AdminSessions(clock: clock), recorder: recorder,
+            clock: clock
+        ).addRoutes(to: router)
+    } catch {
+        preconditionFailure("the admin page templates do not compile: \(error)")
+    }
     return router
 }

@@ -71,6 +71,8 @@ extension StoreWriter {
     public func pruneClientRecords(lastSeenBefore cutoff: Date) throws -> Int {
         try db.execute(sql: "DELETE FROM client_poll WHERE last_seen < ?", arguments: [micros(cutoff)])
         var removed = db.changesCount
+        try db.execute(sql: "DELETE FROM client_poll_hour WHERE hour < ?", arguments: [CalendarBucket.hour(of: cutoff)])
+        removed += db.changesCount
         try db.execute(
             sql: "DELETE FROM client_request WHERE at < ? AND client NOT IN (SELECT client FROM client_poll)", arguments: [micros(cutoff)]
         )

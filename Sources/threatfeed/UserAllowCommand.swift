@@ -2,10 +2,11 @@ import ArgumentParser
 import ThreatFeedCore
 import ThreatFeedStore
 
-/// `threatfeed user allow NAME lookup`: lets a user call `POST /lookup` with its Basic credentials.
+/// `threatfeed user allow NAME lookup|admin`: lets a user call `POST /lookup` with its Basic credentials, or log in
+/// to the administrator's pages under `/ui/`.
 struct UserAllowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "allow", abstract: "Give a user a permission (lookup: POST /lookup with its Basic credentials)."
+        commandName: "allow", abstract: "Give a user a permission (lookup: POST /lookup with its Basic credentials; admin: the pages under /ui/)."
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "User name.") var name: String
@@ -19,7 +20,7 @@ struct UserAllowCommand: ParsableCommand {
     }
 }
 
-/// `threatfeed user disallow NAME lookup`.
+/// `threatfeed user disallow NAME lookup|admin`. Takes effect at the admin's next page: sessions check it on every request.
 struct UserDisallowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "disallow", abstract: "Take a permission away from a user.")
     @OptionGroup var global: GlobalOptions

@@ -22,13 +22,25 @@ struct UserCommand: ParsableCommand {
         )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "User name (letters, digits, '-', '_', '.'), as typed into the gateway's credentials.") var name: String
+        @Flag(help: "Let the user log in to the administrator's pages under /ui/ (the same as 'user allow NAME admin').")
+        var admin = false
 
         func run() throws {
             let store = try global.openStore()
             let userName = try reportingErrors { try EntityName(name) }
             let hash = try reportingErrors { try Passwords.hash(try PasswordReader.read(for: name)) }
-            try reportingErrors { try store.writeNow { try $0.create(User(name: userName, passwordHash: hash, created: $0.now)) } }
-            print("added user '\(name)'; grant it feeds with: threatfeed feed grant FEED \(name)")
+            // One transaction: an admin is never left half-made (a user without its role).
+            try reportingErrors {
+                try store.writeNow { writer in
+                    try writer.create(User(name: userName, passwordHash: hash, created: writer.now))
+                    if admin { try writer.allow(.admin, toUser: userName) }
+                }
+            }
+            if admin {
+                print("added admin '\(name)'; log in at /ui/login")
+            } else {
+                print("added user '\(name)'; grant it feeds with: threatfeed feed grant FEED \(name)")
+            }
         }
     }
 

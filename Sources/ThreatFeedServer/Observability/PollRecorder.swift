@@ -18,6 +18,12 @@ public actor PollRecorder {
         let client: String
     }
 
+    private struct HourKey: Hashable {
+        let feed: String
+        let client: String
+        let hour: Int64
+    }
+
     private let store: Store
     private let logger: Logger
     private let metrics: ServerMetrics?
@@ -26,6 +32,8 @@ public actor PollRecorder {
     /// Distinct client addresses kept.
     let maxClients: Int
     private var pending: [Key: ClientPoll] = [:]
+    /// Polls per (feed, client, hour) since the last save, for the feed page's chart; keyed like `pending`, so bounded alike.
+    private var pendingHours: [HourKey: ClientHourCount] = [:]
     private var pendingSamples: [RequestSample] = []
     private var sampled: [String: Int] = [:]
 
@@ -53,6 +61,9 @@ public actor PollRecorder {
         poll.polls += 1
         if !poll.succeeded { poll.failures += 1 }
         pending[key] = poll
+        let hour = CalendarBucket.hour(of: now)
+        pendingHours[HourKey(feed: feed, client: client, hour: hour), default: ClientHourCount(client: client, hour: hour, polls: 0, failures: 0)]
+            .add(succeeded: succeeded)
     }
 
     /// Whether the next request of `client` should be kept as a sample (the first few per process and client, of at
@@ -83,14 +94,17 @@ public actor PollRecorder {
         guard !pending.isEmpty || !pendingSamples.isEmpty else { return }
         let polls = Array(pending.values)
         let samples = pendingSamples
+        let hours = pendingHours.map { (feed: $0.key.feed, count: $0.value) }
         let perClient = samplesPerClient
         let maxClients = maxClients
         pending.removeAll()
         pendingSamples.removeAll()
+        pendingHours.removeAll()
         do {
             let dropped = try await store.write { writer in
                 let dropped = try writer.save(polls, maxClients: maxClients)
                 try writer.save(samples, perClient: perClient, maxClients: maxClients)
+                try writer.save(hours)
                 return dropped
             }
             if dropped > 0 {
@@ -99,6 +113,11 @@ public actor PollRecorder {
         } catch {
             logger.warning("could not save client polls; will retry", metadata: ["error": "\(error)"])
             for poll in polls { merge(poll) }
+            for (feed, count) in hours {
+                pendingHours[HourKey(feed: feed, client: count.client, hour: count.hour), default: ClientHourCount(
+                    client: count.client, hour: count.hour, polls: 0, failures: 0
+                )].add(count)
+            }
             pendingSamples.insert(contentsOf: samples, at: 0)
         }
     }
@@ -128,5 +147,17 @@ public actor PollRecorder {
             }
             await recorder.flush()
         }
+    }
+}
+
+extension ClientHourCount {
+    mutating func add(succeeded: Bool) {
+        polls += 1
+        if !succeeded { failures += 1 }
+    }
+
+    mutating func add(_ other: ClientHourCount) {
+        polls += other.polls
+        failures += other.failures
     }
 }

@@ -420,6 +420,31 @@ enum Migrations {
                 try update.execute(arguments: [key, row["id"] as Int64])
             }
         }
+        migrator.registerMigration("v16-admin-pages") { db in
+            try db.execute(
+                sql: """
+                    -- the feed page's "ended per day": judgements whose validity ended, by indicator and end time
+                    CREATE INDEX judgement_indicator_end ON judgement(indicator_id, valid_end) WHERE valid_end IS NOT NULL;
+
+                    -- polls per feed, client and hour (hour = microseconds / 3600e6), for the feed page's chart;
+                    -- bounded like client_poll (same clients) and pruned with it
+                    CREATE TABLE client_poll_hour (
+                        feed TEXT NOT NULL,
+                        client TEXT NOT NULL,
+                        hour INTEGER NOT NULL,
+                        polls INTEGER NOT NULL,
+                        failures INTEGER NOT NULL,
+                        PRIMARY KEY (feed, client, hour)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- the ETD page's remediation queue, newest change first, without sorting the whole table
+                    CREATE INDEX remediation_updated ON remediation(updated);
+
+                    -- the ETD page's convictions per day, by when the message was sent (a backfill spreads over its days)
+                    CREATE INDEX etd_conviction_message_time ON etd_conviction(message_time);
+                    """
+            )
+        }
         return migrator
     }
 }
