@@ -23,9 +23,9 @@ import ThreatFeedStore
         )
     }
 
-    static func etdReport() -> ETDStatusReport {
-        var report = ETDStatusReport(status: ETDPollStatus(), enabled: true, now: now)
-        report.remediation = RemediationStatusReport(status: RemediationStatus(), enabled: true, dryRun: false)
+    static func etdReport() -> ConvictionChainHealth {
+        var report = ConvictionChainHealth(status: ETDPollStatus(), enabled: true, now: now)
+        report.remediation = RemediationHealth(status: RemediationStatus(), enabled: true, dryRun: false)
         return report
     }
 

@@ -185,11 +185,12 @@ struct AdminController: Sendable {
         let (feeds, clientPolls, etd) = try await store.read { reader in
             (
                 try reader.feeds(), try reader.clientPolls(limit: 1_000),
-                try reader.etdHealth(
+                ConvictionChainHealth(
+                    try reader.convictionChainStatus(blocklist: configuration.blocklistList),
                     now: now, pollingEnabled: configuration.etdPollingEnabled,
                     remediation: (configuration.remediationEnabled, configuration.remediationDryRun),
                     notificationsEnabled: configuration.notificationsEnabled,
-                    blocklist: (configuration.blocklistList, configuration.blocklistEnabled, configuration.blocklistDryRun)
+                    blocklist: (configuration.blocklistEnabled, configuration.blocklistDryRun)
                 )
             )
         }
@@ -263,9 +264,10 @@ struct AdminController: Sendable {
         let configuration = configuration
         let facts = try await store.read { reader in
             let since = CalendarBucket.start(ofDay: CalendarBucket.day(of: now) - Int64(ETDPage.days) + 1)
-            let report = try reader.etdHealth(
+            let report = ConvictionChainHealth(
+                try reader.convictionChainStatus(blocklist: configuration.blocklistList),
                 now: now, pollingEnabled: configuration.etdPollingEnabled, remediation: (false, false), notificationsEnabled: false,
-                blocklist: (configuration.blocklistList, false, false)
+                blocklist: (false, false)
             )
             return ETDFacts(
                 convictions: try reader.convictionsPerDay(since: since), heldBackByReason: report.heldBack,

@@ -32,7 +32,7 @@ struct OverviewFacts: Sendable {
 
     var feeds: [FeedFacts]
     var clientPolls: [ClientPoll]
-    var etd: ETDStatusReport
+    var etd: ConvictionChainHealth
     var now: Date
 }
 
