@@ -26,7 +26,7 @@ import ThreatFeedTesting
             #expect(taken.stdout == "user 'gateway' may no longer use admin\n")
             let unknown = try CommandRunner.run(["user", "allow", "gateway", "root", "--db", db])
             #expect(unknown.status == 1)
-            #expect(unknown.stderr == "error: unknown permission 'root' (use lookup, admin)\n")
+            #expect(unknown.stderr == "error: invalid permission 'root': use lookup, admin\n")
             // A refused password leaves no half-made admin behind.
             let weak = try CommandRunner.run(["user", "add", "weak", "--admin", "--db", db], stdin: Data("short\n".utf8))
             #expect(weak.status == 1)
