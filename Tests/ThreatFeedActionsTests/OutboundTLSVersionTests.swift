@@ -51,14 +51,6 @@ import ThreatFeedTesting
         }
     }
 
-    func makeCertificates(in dir: TemporaryDirectory) throws -> (ca: String, chain: String, key: String) {
-        let output = dir.file("certs")
-        let script = PythonClients.packageRoot.appendingPathComponent("certs/make-dev-certs.sh").path
-        let result = try CommandRunner.run(program: "/bin/bash", [script, "localhost", "127.0.0.1"], environment: ["THREATFEED_CERTS_DIR": output])
-        #expect(result.status == 0, "\(result.stderr)")
-        return (output + "/ca.pem", output + "/server.pem", output + "/server.key")
-    }
-
     func get(_ client: HTTPClient, port: Int) async throws -> Int {
         let response = try await client.execute(HTTPClientRequest(url: "https://localhost:\(port)/"), timeout: .seconds(10))
         _ = try await response.body.collect(upTo: 1 << 20)
@@ -67,7 +59,8 @@ import ThreatFeedTesting
 
     @Test(.timeLimit(.minutes(1))) func aPeerOfferingOnlyTLS11IsRefusedAndTLS12IsAccepted() async throws {
         try await withTemporaryDirectory { dir in
-            let certificates = try makeCertificates(in: dir)
+            let made = try DevelopmentCertificates(in: dir)
+            let certificates = (ca: made.ca, chain: made.chain, key: made.key)
             let client = try OutboundHTTPClient.make(caFile: certificates.ca)
             // A client allowing TLS 1.0+ (NIOSSL's default) with the same trust: shows the old server does answer.
             var lenient = OutboundHTTPClient.failingFast

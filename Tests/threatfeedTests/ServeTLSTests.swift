@@ -5,11 +5,8 @@ import ThreatFeedTesting
 /// `serve --tls-cert/--tls-key` with a development CA from certs/make-dev-certs.sh, checked with curl.
 @Suite struct ServeTLSTests {
     func makeCertificates(in dir: TemporaryDirectory) throws -> (ca: String, chain: String, key: String) {
-        let output = dir.file("certs")
-        let script = PythonClients.packageRoot.appendingPathComponent("certs/make-dev-certs.sh").path
-        let result = try CommandRunner.run(program: "/bin/bash", [script, "localhost", "127.0.0.1"], environment: ["THREATFEED_CERTS_DIR": output])
-        #expect(result.status == 0, "\(result.stderr)")
-        return (output + "/ca.pem", output + "/server.pem", output + "/server.key")
+        let made = try DevelopmentCertificates(in: dir)
+        return (made.ca, made.chain, made.key)
     }
 
     func curl(_ arguments: [String]) throws -> CommandRunner.Result {

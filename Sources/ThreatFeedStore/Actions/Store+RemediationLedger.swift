@@ -193,15 +193,20 @@ extension StoreReader {
                 LEFT JOIN etd_conviction_detail d ON d.message_id = r.message_id
                 \(filter) ORDER BY r.updated DESC, r.message_id
                 """
-        ).map { row in
-            RemediationRecord(
-                messageID: row["message_id"], internetMessageID: row["internet_message_id"], subject: row["subject"],
-                action: RemediationAction(rawValue: row["action"]) ?? .fwdDelete,
-                state: RemediationState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
-                nextAttempt: (row["next_attempt"] as Int64?).map { date(micros: $0) }, created: date(micros: row["created"]),
-                updated: date(micros: row["updated"]), request: row["request"], answerStatus: row["answer_status"],
-                answerBody: row["answer_body"]
-            )
-        }
+        ).map(RemediationRecord.init(row:))
+    }
+}
+
+extension RemediationRecord {
+    /// A `remediation` row joined with its conviction's message id and subject (`etd_conviction_detail`).
+    init(row: Row) {
+        self.init(
+            messageID: row["message_id"], internetMessageID: row["internet_message_id"], subject: row["subject"],
+            action: RemediationAction(rawValue: row["action"]) ?? .fwdDelete,
+            state: RemediationState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
+            nextAttempt: (row["next_attempt"] as Int64?).map { date(micros: $0) }, created: date(micros: row["created"]),
+            updated: date(micros: row["updated"]), request: row["request"], answerStatus: row["answer_status"],
+            answerBody: row["answer_body"]
+        )
     }
 }

@@ -100,16 +100,7 @@ extension StoreReader {
             try db.cachedStatement(sql: Self.remediationOthersSQL),
             arguments: [max(0, limit - problems.count)]
         )
-        return (problems + others).map { row in
-            RemediationRecord(
-                messageID: row["message_id"], internetMessageID: row["internet_message_id"], subject: row["subject"],
-                action: RemediationAction(rawValue: row["action"]) ?? .fwdDelete,
-                state: RemediationState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
-                nextAttempt: (row["next_attempt"] as Int64?).map { date(micros: $0) }, created: date(micros: row["created"]),
-                updated: date(micros: row["updated"]), request: row["request"], answerStatus: row["answer_status"],
-                answerBody: row["answer_body"]
-            )
-        }
+        return (problems + others).map(RemediationRecord.init(row:))
     }
 }
 
