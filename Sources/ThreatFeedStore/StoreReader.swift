@@ -154,6 +154,9 @@ public struct StoreReader {
 
     /// Live judgements of an indicator by label, optionally only those with `after < label <= upTo`
     /// (a TAXII poll window), skipping `offset` and stopping after `limit`.
+    ///
+    /// Columns are read by position: a poll reads every row of a feed, and name lookups and the provenance JSON
+    /// showed in its profile. `withProvenance: false` leaves the provenance empty for readers that do not show it.
     public func forEachLiveJudgement(
         ofIndicator id: String,
         at now: Date,
@@ -161,11 +164,13 @@ public struct StoreReader {
         upTo: TimestampLabel? = nil,
         offset: Int = 0,
         limit: Int? = nil,
+        withProvenance: Bool = true,
         _ body: (StoredJudgement) throws -> Void
     ) throws {
         let rows = try Row.fetchCursor(
             try db.cachedStatement(sql: """
-                SELECT j.*, o.type, o.value FROM judgement j JOIN observable o ON o.id = j.observable_id
+                SELECT \(Self.judgementColumns)\(withProvenance ? ", j.provenance" : "")
+                FROM judgement j JOIN observable o ON o.id = j.observable_id
                 WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
                 ORDER BY j.label LIMIT :limit OFFSET :offset
                 """),
@@ -175,8 +180,35 @@ public struct StoreReader {
             ]
         )
         while let row = try rows.next() {
-            try body(Self.storedJudgement(row))
+            try body(Self.storedJudgement(columns: row))
         }
+    }
+
+    /// The columns `storedJudgement(columns:)` reads, in its order; `j.provenance` may follow.
+    static let judgementColumns = """
+        j.uuid, j.label, j.indicator_id, j.created, j.modified, o.type, o.value, j.disposition, j.source, j.confidence, \
+        j.severity, j.tlp, j.priority, j.reason, j.valid_start, j.valid_end
+        """
+
+    static func storedJudgement(columns row: Row) -> StoredJudgement {
+        let endMicros: Int64? = row[15]
+        let provenanceText: String? = row.count > 16 ? row[16] : nil
+        let judgement = Judgement(
+            observable: Observable(normalisedType: ObservableType(rawValue: row[5]) ?? .domain, value: row[6]),
+            disposition: Disposition(rawValue: row[7]) ?? .unknown,
+            source: row[8],
+            confidence: Confidence(rawValue: row[9]) ?? .unknown,
+            severity: Severity(rawValue: row[10]) ?? .unknown,
+            tlp: TLP(rawValue: row[11]) ?? .amber,
+            priority: row[12],
+            reason: row[13],
+            validTime: ValidTime(start: date(micros: row[14]), end: endMicros.map { date(micros: $0) }),
+            provenance: provenanceText.flatMap(Self.decodeProvenance) ?? [:]
+        )
+        return StoredJudgement(
+            id: row[0], label: TimestampLabel(microseconds: row[1]), indicatorID: row[2],
+            created: date(micros: row[3]), modified: date(micros: row[4]), judgement: judgement
+        )
     }
 
     /// How many live judgements of an indicator have `after < label <= upTo` (a TAXII `Record_Count`).

@@ -8,16 +8,23 @@ import ThreatFeedXML
 /// note left is the missing `Indicated_TTP`, as in the fixtures.
 ///
 /// Ids derive from the judgement id, so a judgement keeps its ids across polls and restarts.
+///
+/// A package is about 2 KB of which a few fields vary (id, timestamps, title word, reason, value, confidence).
+/// Compact packages, which polls send, are therefore spliced: the constant parts of each shape (observable type,
+/// with or without a reason and an end time) are rendered once at init into a `STIXPackageTemplate`, and each
+/// block appends those bytes with its own escaped fields between them. Indented packages are written element by
+/// element by the same `write` function, so both come from one description of the package.
 public struct STIXPackageRenderer: Sendable {
     public let version: STIXVersion
     public let idNamespace: STIXIDNamespace
     /// `indicator:Producer/stixCommon:Identity/stixCommon:Name`.
     public let producerName: String
-    /// Per observable type, the package's namespace declarations as bytes: the same for every package of a poll,
-    /// so they are escaped once here instead of once per block (they are most of a package's attributes).
+    /// Per observable type, the package's namespace declarations as bytes.
     private let declarations: [ObservableType: [UInt8]]
     /// `acme:` — the id namespace prefix and its colon, written in front of every id.
     private let idPrefix: [UInt8]
+    /// Compact packages by shape, indexed by `Self.shapeIndex`.
+    private var templates: [STIXPackageTemplate] = []
 
     public init(version: STIXVersion = .v1_2, idNamespace: STIXIDNamespace = .default, producerName: String = "ThreatFeed") {
         self.version = version
@@ -37,6 +44,20 @@ public struct STIXPackageRenderer: Sendable {
             declarations[type] = writer.bytes
         }
         self.declarations = declarations
+        var templates: [STIXPackageTemplate] = []
+        for type in ObservableType.allCases {
+            for hasReason in [false, true] {
+                for hasEnd in [false, true] {
+                    var builder = STIXPackageTemplate.Builder()
+                    var writer = XMLWriter(indentWidth: 0, reservingCapacity: 4096)
+                    write(STIXPackageShape(type: type, hasReason: hasReason, hasEnd: hasEnd), into: &writer, depth: 0) {
+                        builder.slot($0, &$1)
+                    }
+                    templates.append(builder.finish(writer.bytes))
+                }
+            }
+        }
+        self.templates = templates
     }
 
     /// The package on its own (no XML declaration), e.g. for a file export.
@@ -48,32 +69,76 @@ public struct STIXPackageRenderer: Sendable {
 
     /// Appends the package to `writer`, indented as if its root were at `depth`.
     /// Every namespace it uses is declared on its root, so it stands alone inside `taxii_11:Content`.
-    ///
-    /// This runs once per block of every poll: ids, timestamps and constant attributes are written as bytes
-    /// (they hold only NCName characters and digits, so there is nothing to escape), not built as strings.
     public func render(_ stored: StoredJudgement, into writer: inout XMLWriter, depth: Int) {
-        let judgement = stored.judgement
-        let type = judgement.observable.type
+        let fields = Fields(stored)
+        let shape = STIXPackageShape(stored.judgement)
+        if writer.indentWidth == 0 {
+            let template = templates[Self.shapeIndex(shape)]
+            writer.appendRaw { template.append(fields, to: &$0) }
+        } else {
+            write(shape, into: &writer, depth: depth) { field, writer in
+                writer.appendRaw { fields.append(field, to: &$0) }
+            }
+        }
+    }
+
+    private static func shapeIndex(_ shape: STIXPackageShape) -> Int {
+        ObservableType.allCases.firstIndex(of: shape.type)! * 4 + (shape.hasReason ? 2 : 0) + (shape.hasEnd ? 1 : 0)
+    }
+
+    /// The variable parts of one package, computed once per block: id suffix and modified time are written several times.
+    struct Fields {
+        let stored: StoredJudgement
+        let suffix: [UInt8]
+        let modified: [UInt8]
+
+        init(_ stored: StoredJudgement) {
+            self.stored = stored
+            suffix = STIXPackageRenderer.idSuffixBytes(stored.id)
+            var modified: [UInt8] = []
+            modified.reserveCapacity(32)
+            STIXPackageRenderer.appendTimestamp(stored.modified, to: &modified)
+            self.modified = modified
+        }
+
+        func append(_ field: STIXPackageField, to output: inout [UInt8]) {
+            let judgement = stored.judgement
+            switch field {
+            case .idSuffix: output.append(contentsOf: suffix)
+            case .modified: output.append(contentsOf: modified)
+            case .disposition: XMLEscaping.appendText(judgement.disposition.name, to: &output)
+            case .reason: XMLEscaping.appendText(judgement.reason ?? "", to: &output)
+            case .validStart: STIXPackageRenderer.appendTimestamp(judgement.validTime.start, to: &output)
+            case .validEnd: judgement.validTime.end.map { STIXPackageRenderer.appendTimestamp($0, to: &output) }
+            case .value: XMLEscaping.appendText(judgement.observable.value, to: &output)
+            case .confidence: XMLEscaping.appendText(STIXPackageRenderer.vocabulary(judgement.confidence), to: &output)
+            }
+        }
+    }
+
+    /// The package's one description: constant parts go to `writer`, each variable part through `field`
+    /// (which writes the value, or marks a slot when building a template).
+    private func write(
+        _ packageShape: STIXPackageShape, into writer: inout XMLWriter, depth: Int, field: (STIXPackageField, inout XMLWriter) -> Void
+    ) {
+        let type = packageShape.type
         let shape = STIXObservableShape.of(type)
-        let suffix = Self.idSuffixBytes(stored.id)
-        var timestamp: [UInt8] = []
-        Self.appendTimestamp(stored.modified, to: &timestamp)
         var level = depth
 
         writer.startElement("stix:STIX_Package")
         writer.raw(declarations[type]!)
-        id("Package", suffix, &writer)
+        id("Package", &writer, field)
         writer.attribute("version", version.rawValue)
         // STIX 1.1.1's best practices want a package timestamp; 1.2 deprecated it.
-        if version == .v1_1_1 { rawAttribute("timestamp", timestamp, &writer) }
+        if version == .v1_1_1 { timestampAttribute(&writer, field) }
         writer.endStartTag()
         level += 1
         open("stix:Indicators", &writer, &level)
 
         writer.newline(depth: level)
         writer.startElement("stix:Indicator")
-        id("indicator", suffix, &writer)
-        rawAttribute("timestamp", timestamp, &writer)
+        id("indicator", &writer, field)
+        timestampAttribute(&writer, field)
         writer.raw(Self.indicatorType)
         writer.endStartTag()
         level += 1
@@ -81,25 +146,25 @@ public struct STIXPackageRenderer: Sendable {
         writer.newline(depth: level)
         writer.startElement("indicator:Title")
         writer.endStartTag()
-        writer.text(judgement.disposition.name)
+        field(.disposition, &writer)
         writer.raw(CollectionOfOne(UInt8(ascii: " ")))
         writer.text(shape.noun)
         writer.endElement("indicator:Title")
         leaf("indicator:Type", attributes: ["xsi:type": "stixVocabs:IndicatorTypeVocab-1.1"], shape.indicatorType, &writer, level)
-        if let reason = judgement.reason, !reason.isEmpty { leaf("indicator:Description", reason, &writer, level) }
+        if packageShape.hasReason { slotLeaf("indicator:Description", .reason, &writer, level, field) }
         open("indicator:Valid_Time_Position", &writer, &level)
-        timeLeaf("indicator:Start_Time", judgement.validTime.start, &writer, level)
-        if let end = judgement.validTime.end { timeLeaf("indicator:End_Time", end, &writer, level) }
+        slotLeaf("indicator:Start_Time", .validStart, &writer, level, field)
+        if packageShape.hasEnd { slotLeaf("indicator:End_Time", .validEnd, &writer, level, field) }
         close("indicator:Valid_Time_Position", &writer, &level)
 
         writer.newline(depth: level)
         writer.startElement("indicator:Observable")
-        id("Observable", suffix, &writer)
+        id("Observable", &writer, field)
         writer.endStartTag()
         level += 1
         writer.newline(depth: level)
         writer.startElement("cybox:Object")
-        id(shape.objectIDKind, suffix, &writer)
+        id(shape.objectIDKind, &writer, field)
         writer.endStartTag()
         level += 1
         writer.newline(depth: level)
@@ -108,19 +173,17 @@ public struct STIXPackageRenderer: Sendable {
         for (name, value) in shape.propertiesAttributes { writer.attribute(name, value) }
         writer.endStartTag()
         level += 1
-        writeValue(judgement.observable, shape: shape, &writer, &level)
+        writeValue(type, shape: shape, &writer, &level, field)
         close("cybox:Properties", &writer, &level)
         close("cybox:Object", &writer, &level)
         close("indicator:Observable", &writer, &level)
 
         writer.newline(depth: level)
         writer.startElement("indicator:Confidence")
-        rawAttribute("timestamp", timestamp, &writer)
+        timestampAttribute(&writer, field)
         writer.endStartTag()
         level += 1
-        leaf(
-            "stixCommon:Value", attributes: ["xsi:type": "stixVocabs:HighMediumLowVocab-1.0"], Self.vocabulary(judgement.confidence),
-            &writer, level)
+        slotLeaf("stixCommon:Value", attributes: ["xsi:type": "stixVocabs:HighMediumLowVocab-1.0"], .confidence, &writer, level, field)
         close("indicator:Confidence", &writer, &level)
 
         open("indicator:Producer", &writer, &level)
@@ -138,38 +201,31 @@ public struct STIXPackageRenderer: Sendable {
     private static let idOpen = Array(#" id=""#.utf8)
 
     /// ` id="acme:Kind-suffix"`.
-    private func id(_ kind: String, _ suffix: [UInt8], _ writer: inout XMLWriter) {
+    private func id(_ kind: String, _ writer: inout XMLWriter, _ field: (STIXPackageField, inout XMLWriter) -> Void) {
         writer.raw(Self.idOpen)
         writer.raw(idPrefix)
         writer.raw(kind.utf8)
         writer.raw(CollectionOfOne(UInt8(ascii: "-")))
-        writer.raw(suffix)
+        field(.idSuffix, &writer)
         writer.raw(CollectionOfOne(UInt8(ascii: "\"")))
     }
 
-    /// ` name="value"` for a value that needs no escaping.
-    private func rawAttribute(_ name: String, _ value: [UInt8], _ writer: inout XMLWriter) {
-        writer.raw(CollectionOfOne(UInt8(ascii: " ")))
-        writer.raw(name.utf8)
-        writer.raw(#"=""#.utf8)
-        writer.raw(value)
+    /// ` timestamp="…"`: the judgement's modified time (digits and punctuation, nothing to escape).
+    private func timestampAttribute(_ writer: inout XMLWriter, _ field: (STIXPackageField, inout XMLWriter) -> Void) {
+        writer.raw(#" timestamp=""#.utf8)
+        field(.modified, &writer)
         writer.raw(CollectionOfOne(UInt8(ascii: "\"")))
     }
 
-    private func timeLeaf(_ name: String, _ date: Date, _ writer: inout XMLWriter, _ level: Int) {
-        writer.newline(depth: level)
-        writer.startElement(name)
-        writer.endStartTag()
-        writer.appendRaw { Self.appendTimestamp(date, to: &$0) }
-        writer.endElement(name)
-    }
-
-    private func writeValue(_ observable: Observable, shape: STIXObservableShape, _ writer: inout XMLWriter, _ level: inout Int) {
+    private func writeValue(
+        _ type: ObservableType, shape: STIXObservableShape, _ writer: inout XMLWriter, _ level: inout Int,
+        _ field: (STIXPackageField, inout XMLWriter) -> Void
+    ) {
         let equals: KeyValuePairs<String, String> = ["condition": "Equals"]
-        switch observable.type {
-        case .url: leaf("URIObj:Value", attributes: equals, observable.value, &writer, level)
-        case .domain: leaf("DomainNameObj:Value", attributes: equals, observable.value, &writer, level)
-        case .ip, .ipv6: leaf("AddressObj:Address_Value", attributes: equals, observable.value, &writer, level)
+        switch type {
+        case .url: slotLeaf("URIObj:Value", attributes: equals, .value, &writer, level, field)
+        case .domain: slotLeaf("DomainNameObj:Value", attributes: equals, .value, &writer, level, field)
+        case .ip, .ipv6: slotLeaf("AddressObj:Address_Value", attributes: equals, .value, &writer, level, field)
         case .sha256, .md5, .sha1:
             open("FileObj:Hashes", &writer, &level)
             open("cyboxCommon:Hash", &writer, &level)
@@ -178,16 +234,15 @@ public struct STIXPackageRenderer: Sendable {
                 "cyboxCommon:Type", attributes: ["condition": "Equals", "xsi:type": "cyboxVocabs:HashNameVocab-1.0"], shape.hashName ?? "",
                 &writer, level
             )
-            leaf("cyboxCommon:Simple_Hash_Value", attributes: equals, observable.value, &writer, level)
+            slotLeaf("cyboxCommon:Simple_Hash_Value", attributes: equals, .value, &writer, level, field)
             close("cyboxCommon:Hash", &writer, &level)
             close("FileObj:Hashes", &writer, &level)
         }
     }
 
-    private func open(_ name: String, attributes: KeyValuePairs<String, String> = [:], _ writer: inout XMLWriter, _ level: inout Int) {
+    private func open(_ name: String, _ writer: inout XMLWriter, _ level: inout Int) {
         writer.newline(depth: level)
         writer.startElement(name)
-        for (key, value) in attributes { writer.attribute(key, value) }
         writer.endStartTag()
         level += 1
     }
@@ -203,6 +258,19 @@ public struct STIXPackageRenderer: Sendable {
     ) {
         writer.newline(depth: level)
         writer.element(name, attributes: attributes, text: text)
+    }
+
+    /// A leaf element whose text is a variable field.
+    private func slotLeaf(
+        _ name: String, attributes: KeyValuePairs<String, String> = [:], _ slot: STIXPackageField, _ writer: inout XMLWriter,
+        _ level: Int, _ field: (STIXPackageField, inout XMLWriter) -> Void
+    ) {
+        writer.newline(depth: level)
+        writer.startElement(name)
+        for (key, value) in attributes { writer.attribute(key, value) }
+        writer.endStartTag()
+        field(slot, &writer)
+        writer.endElement(name)
     }
 
     /// `judgement-<uuid>` → `<uuid>`; anything outside an NCName's characters becomes `-`.

@@ -56,6 +56,16 @@ public struct TAXIIPollResponseWriter: Sendable {
         }
     }
 
+    /// A writer of content blocks only, without the message around them: a streamed answer renders its chunks
+    /// with these (one per chunk, each inside its own read) between the header and `finish()` of one full writer.
+    public static func blocks(indentWidth: Int = 2, reservingCapacity capacity: Int = 64 * 1024) -> TAXIIPollResponseWriter {
+        TAXIIPollResponseWriter(writer: XMLWriter(indentWidth: indentWidth, reservingCapacity: capacity))
+    }
+
+    private init(writer: XMLWriter) {
+        self.writer = writer
+    }
+
     /// One content block whose `Content` is one STIX package for `stored`, labelled with its label.
     public mutating func appendContentBlock(_ stored: StoredJudgement, renderer: STIXPackageRenderer) {
         appendContentBlock(bindingID: renderer.version.contentBinding, timestampLabel: stored.label) { writer, depth in

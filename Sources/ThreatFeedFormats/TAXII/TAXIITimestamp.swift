@@ -52,16 +52,17 @@ public enum TAXIITimestamp {
         output.append(UInt8(ascii: "Z"))
     }
 
+    /// Written in place, last digit first: a poll writes several timestamps per block, and a temporary array
+    /// per field showed in its profile.
     private static func appendDigits(_ value: Int64, _ width: Int, _ output: inout [UInt8]) {
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
         var rest = value < 0 ? 0 : value  // labels before year 0 do not occur
-        var index = width - 1
-        while index >= 0 {
-            digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+        var index = output.count + width - 1
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        while index >= output.count - width {
+            output[index] = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
             index -= 1
         }
-        output.append(contentsOf: digits)
     }
 
     private struct Scanner {

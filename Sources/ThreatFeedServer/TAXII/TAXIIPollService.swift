@@ -22,8 +22,13 @@ struct TAXIIPollService: Sendable {
         })
     }
 
-    /// Judgements read per database transaction while streaming: bounded memory whatever the feed size.
+    /// Judgements read per database transaction while streaming (about 2 MB of answer): bounded memory whatever the
+    /// feed size, and writes large enough that the socket, not the loop, sets the pace.
     static let streamChunk = 1_000
+    /// The first streamed chunk: small, so that the first bytes leave before a large chunk is rendered.
+    static let firstStreamChunk = 64
+    /// About what one compact block takes (2 KB), to reserve a chunk's buffer once.
+    static let blockSizeEstimate = 2_200
 
     /// Everything the feed holds in the window, in one part (the default, and what gateways expect),
     /// or the first part of a result set when the feed has a maximum part size.
@@ -57,36 +62,34 @@ struct TAXIIPollService: Sendable {
         // transaction and answered with its length; larger ones are streamed below.
         let wantsBlocks = parameters.responseType != .countOnly
         let oneReadLimit = min(Self.streamChunk, feed.maxPartSize ?? Int.max)
+        let renderer = renderers[version]!
+        let collectionName = request.collectionName
         let (end, count, small) = try await store.read { reader in
             let newest = try reader.lastLabel()
             var end = min(request.inclusiveEnd ?? newest, newest)
             if let begin = request.exclusiveBegin, end < begin { end = begin }
             let count = try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end)
-            var small: [StoredJudgement]?
-            if wantsBlocks, count <= oneReadLimit {
-                var blocks: [StoredJudgement] = []
-                try reader.forEachLiveJudgement(ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end) {
-                    blocks.append($0)
-                }
-                small = blocks
+            guard wantsBlocks else {
+                var writer = TAXIIPollResponseWriter(
+                    inResponseTo: id, collectionName: collectionName, exclusiveBegin: request.exclusiveBegin,
+                    inclusiveEnd: end, recordCount: TAXIIRecordCount(count), reservingCapacity: 1024
+                )
+                return (end, count, Optional(writer.finish()))
             }
-            return (end, count, small)
-        }
-        if parameters.responseType == .countOnly {
+            guard count <= oneReadLimit else { return (end, count, nil) }
+            // Rendered as read, in this transaction: the answer is the only copy of the window.
             var writer = TAXIIPollResponseWriter(
-                inResponseTo: id, collectionName: request.collectionName, exclusiveBegin: request.exclusiveBegin,
-                inclusiveEnd: end, recordCount: TAXIIRecordCount(count)
+                inResponseTo: id, collectionName: collectionName, exclusiveBegin: request.exclusiveBegin,
+                inclusiveEnd: end, recordCount: TAXIIRecordCount(count), indentWidth: 0,
+                reservingCapacity: 1024 + count * Self.blockSizeEstimate
             )
-            return (TAXIIAnswer.message(writer.finish(), https: https), 0)
+            try reader.forEachLiveJudgement(
+                ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end, withProvenance: false
+            ) { writer.appendContentBlock($0, renderer: renderer) }
+            return (end, writer.blockCount, Optional(writer.finish()))
         }
-        let renderer = renderers[version]!
         if let small {
-            var writer = TAXIIPollResponseWriter(
-                inResponseTo: id, collectionName: request.collectionName, exclusiveBegin: request.exclusiveBegin,
-                inclusiveEnd: end, recordCount: TAXIIRecordCount(small.count), indentWidth: 0
-            )
-            for stored in small { writer.appendContentBlock(stored, renderer: renderer) }
-            return (TAXIIAnswer.message(writer.finish(), https: https), small.count)
+            return (TAXIIAnswer.message(small, https: https), wantsBlocks ? count : 0)
         }
         if let partSize = feed.maxPartSize, count > partSize {
             let resultID = await resultSets.create(
@@ -155,6 +158,10 @@ struct TAXIIPollService: Sendable {
     }
 
     /// The whole window as one Poll_Response, written as it is read: memory stays flat with the feed's size.
+    ///
+    /// The header goes out at once, then chunks of blocks, each rendered inside its own read transaction straight
+    /// from the rows (bounded by `end`, so later writes do not shift it). The first chunk is small so the client
+    /// starts receiving at once; while one chunk is written to the socket the next is read and rendered.
     private func streamedResponse(
         feed: Feed, collectionName: String, begin: TimestampLabel?, end: TimestampLabel, count: Int,
         renderer: STIXPackageRenderer, inResponseTo: String, now: Date
@@ -164,25 +171,31 @@ struct TAXIIPollService: Sendable {
         let body = ResponseBody { output in
             var writer = TAXIIPollResponseWriter(
                 inResponseTo: inResponseTo, collectionName: collectionName, exclusiveBegin: begin, inclusiveEnd: end,
-                recordCount: TAXIIRecordCount(count), indentWidth: 0
+                recordCount: TAXIIRecordCount(count), indentWidth: 0, reservingCapacity: 1024
             )
-            var after = begin
-            while true {
-                let from = after
-                let chunk = try await store.read { reader in
-                    var chunk: [StoredJudgement] = []
-                    chunk.reserveCapacity(Self.streamChunk)
+            try await output.write(ByteBuffer(bytes: writer.takeBytes()))
+            @Sendable func chunk(after: TimestampLabel?, limit: Int) async throws -> (bytes: ByteBuffer, last: TimestampLabel?, full: Bool) {
+                try await store.read { reader in
+                    var blocks = TAXIIPollResponseWriter.blocks(indentWidth: 0, reservingCapacity: limit * Self.blockSizeEstimate)
+                    var rows = 0
+                    var last: TimestampLabel?
                     try reader.forEachLiveJudgement(
-                        ofIndicator: indicatorID, at: now, after: from, upTo: end, limit: Self.streamChunk
-                    ) { chunk.append($0) }
-                    return chunk
+                        ofIndicator: indicatorID, at: now, after: after, upTo: end, limit: limit, withProvenance: false
+                    ) {
+                        blocks.appendContentBlock($0, renderer: renderer)
+                        rows += 1
+                        last = $0.label
+                    }
+                    return (ByteBuffer(bytes: blocks.takeBytes()), last, rows == limit)
                 }
-                for stored in chunk { writer.appendContentBlock(stored, renderer: renderer) }
-                let bytes = writer.takeBytes()
-                if !bytes.isEmpty { try await output.write(ByteBuffer(bytes: bytes)) }
-                guard chunk.count == Self.streamChunk, let last = chunk.last else { break }
-                after = last.label
             }
+            var current = try await chunk(after: begin, limit: Self.firstStreamChunk)
+            while current.full, let last = current.last {
+                async let next = chunk(after: last, limit: Self.streamChunk)
+                try await output.write(current.bytes)
+                current = try await next
+            }
+            if current.bytes.readableBytes > 0 { try await output.write(current.bytes) }
             try await output.write(ByteBuffer(bytes: writer.finish()))
             try await output.finish(nil)
         }
