@@ -73,7 +73,7 @@ extension StoreReader {
         try Row.fetchAll(
             try db.cachedStatement(sql: Self.newestJudgementsSQL),
             arguments: [id, limit]
-        ).map(Self.storedJudgement)
+        ).map { Self.storedJudgement($0) }
     }
 
     /// Polls of the feed per client and hour, from `since` on.
