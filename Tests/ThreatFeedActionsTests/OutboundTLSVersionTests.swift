@@ -14,10 +14,12 @@ import ThreatFeedTesting
 @Suite struct OutboundTLSVersionTests {
     /// `openssl s_server -www` on a free loopback port, speaking one TLS version.
     final class OpenSSLServer {
+        struct ExitedAtStart: Error {}
+
         let process = Process()
         let port: Int
 
-        init(versionFlag: String, certificates: (ca: String, chain: String, key: String), directory: TemporaryDirectory) throws {
+        init(versionFlag: String, certificates: (ca: String, chain: String, key: String), directory: TemporaryDirectory) async throws {
             let output = directory.file("s_server\(versionFlag).out")
             FileManager.default.createFile(atPath: output, contents: nil)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
@@ -29,25 +31,17 @@ import ThreatFeedTesting
             process.standardOutput = FileHandle(forWritingAtPath: output)
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let deadline = Date().addingTimeInterval(20)
-            var found: Int?
-            while found == nil, Date() < deadline, process.isRunning {
+            let process = process
+            port = try await waitFor("openssl s_server's ACCEPT line", limit: 20, every: .milliseconds(20)) {
+                guard process.isRunning else { throw ExitedAtStart() }
                 let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-                found = text.split(separator: "\n").first { $0.hasPrefix("ACCEPT ") }.flatMap { $0.split(separator: ":").last }.flatMap { Int($0) }
-                if found == nil { usleep(20_000) }
+                return text.split(separator: "\n").first { $0.hasPrefix("ACCEPT ") }.flatMap { $0.split(separator: ":").last }.flatMap { Int($0) }
             }
-            guard let found else {
-                process.terminate()
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl s_server did not start"])
-            }
-            port = found
         }
 
         deinit {
             // SIGKILL: a child started from the test runner may inherit a mask blocking SIGTERM.
             kill(process.processIdentifier, SIGKILL)
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning, Date() < deadline { usleep(10_000) }
         }
     }
 
@@ -69,10 +63,10 @@ import ThreatFeedTesting
             lenient.tlsConfiguration = lenientTLS
             let control = HTTPClient(eventLoopGroupProvider: .singleton, configuration: lenient)
 
-            let old = try OpenSSLServer(versionFlag: "-tls1_1", certificates: certificates, directory: dir)
+            let old = try await OpenSSLServer(versionFlag: "-tls1_1", certificates: certificates, directory: dir)
             #expect(try await get(control, port: old.port) == 200)
             await #expect(throws: NIOSSLError.self) { _ = try await get(client, port: old.port) }
-            let current = try OpenSSLServer(versionFlag: "-tls1_2", certificates: certificates, directory: dir)
+            let current = try await OpenSSLServer(versionFlag: "-tls1_2", certificates: certificates, directory: dir)
             #expect(try await get(client, port: current.port) == 200)
             try await client.shutdown()
             try await control.shutdown()

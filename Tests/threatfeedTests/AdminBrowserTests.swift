@@ -39,15 +39,9 @@ import ThreatFeedTesting
         try await fake.run(port: port) {
             let server = try ServerProcess(database: database, extraArguments: ["--policy-dir", policy], environment: serverEnvironment)
             defer { server.stop() }
-            // Wait for the poller to have taken every conviction (a condition, with a deadline).
-            let deadline = Date().addingTimeInterval(90)
-            var seen = 0
-            while Date() < deadline {
-                seen = try Self.health(server)["convictions_seen"] as? Int ?? 0
-                if seen == messages.count { break }
-                try await Task.sleep(for: .milliseconds(200))
+            try await waitUntil("the poller took all \(messages.count) convictions", limit: 90, every: .milliseconds(200)) {
+                try Self.health(server)["convictions_seen"] as? Int == messages.count
             }
-            #expect(seen == messages.count)
             // A gateway polls the feed.
             for _ in 0..<3 {
                 let poll = try CommandRunner.run(program: "/usr/bin/curl", ["-sf", "-o", "/dev/null", "\(server.baseURL)/ctia/feed/\(feedID)/view?s=\(secret)"])

@@ -69,9 +69,8 @@ import ThreatFeedTesting
                 try self.curl(["--cacert", ca, "-b", jar, "--data-urlencode", "csrf=\(revealToken)", "\(base)/ui/feeds/esa/reveal"])
             }
             #expect(revealed.stdout.contains(secret))
-            // The log reaches us through a pipe: wait for the line (a condition, with a deadline), not a fixed time.
-            let deadline = Date().addingTimeInterval(10)
-            while !server.stderrText.contains("feed secret revealed"), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            // The log reaches us through a pipe: wait for the line, not a fixed time.
+            try await waitUntil("the reveal is logged", limit: 10) { server.stderrText.contains("feed secret revealed") }
             let line = try #require(server.stderrText.split(separator: "\n").first { $0.contains("feed secret revealed") })
             #expect(line.contains("boss") && line.contains("esa"))
             #expect(!server.stderrText.contains(secret), "the secret itself is never logged")

@@ -25,9 +25,8 @@ import ThreatFeedTesting
             curl.arguments = ["-sS", "--max-time", "120", "--limit-rate", "2M", "-o", output, "--data", body, "\(server.baseURL)/taxii/poll"]
             try curl.run()
             // Wait until the answer is streaming, then ask the server to stop.
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0) < 100_000 {
-                usleep(20_000)
+            try await waitUntil("the first 100 KB of the answer", every: .milliseconds(20)) {
+                ((try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0) >= 100_000
             }
             kill(server.process.processIdentifier, SIGTERM)
             curl.waitUntilExit()
