@@ -19,6 +19,12 @@ public struct EntityName: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     public var description: String { value }
     public static func < (lhs: EntityName, rhs: EntityName) -> Bool { lhs.value < rhs.value }
+
+    /// The indicator ETD convictions publish into unless a rule names another. Written without the checks
+    /// (nothing to throw for a constant); `EntityNameTests` checks it passes them.
+    public static let etdConvictions = EntityName(checkedByTests: "etd-convictions")
+
+    private init(checkedByTests text: String) { value = text }
 }
 
 public struct EntityNameError: Error, Equatable, CustomStringConvertible {

@@ -2,7 +2,7 @@ import ThreatFeedCore
 
 /// What one verdict publishes: which kinds, into which indicator, for how long.
 public struct ETDRule: Sendable, Equatable {
-    public static let defaultIndicator = try! EntityName("etd-convictions")
+    public static let defaultIndicator = EntityName.etdConvictions
 
     public var kinds: Set<ETDObservableKind>
     public var indicator: EntityName
