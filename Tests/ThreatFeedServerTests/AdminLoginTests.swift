@@ -151,7 +151,7 @@ import ThreatFeedTesting
             let marker = "action=\"/ui/logout\"><input type=\"hidden\" name=\"csrf\" value=\""
             let start = try #require(overview.range(of: marker)).upperBound
             let token = String(overview[start...].prefix { $0 != "\"" })
-            let forged = try await Self.post(client, "/ui/logout", cookies: [AdminSessions.cookieName: id], fields: [("csrf", "0" + token.dropFirst())])
+            let forged = try await Self.post(client, "/ui/logout", cookies: [AdminSessions.cookieName: id], fields: [("csrf", (token.hasPrefix("0") ? "1" : "0") + token.dropFirst())])
             #expect(forged.status == .forbidden)
             #expect(try await Self.get(client, "/ui/", session: id).status == .ok, "a refused logout leaves the session")
             let logout = try await Self.post(client, "/ui/logout", cookies: [AdminSessions.cookieName: id], fields: [("csrf", token)])
