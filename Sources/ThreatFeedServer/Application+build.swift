@@ -59,11 +59,11 @@ func buildRouter(
     ).addRoutes(to: router)
     // One verifier, so TAXII 1.1, TAXII 2.1 and the lookup share its cache of recently checked passwords.
     let credentials = CredentialVerifier(store: store, clock: clock, metrics: metrics)
-    TAXIIController(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
+    TAXIIController(feeds: store, judgements: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
         .addRoutes(to: router)
     TAXII2Controller(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
         .addRoutes(to: router)
-    addLookupRoutes(to: router, store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
+    addLookupRoutes(to: router, lookups: store, users: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
     HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)
         .addRoutes(to: router)

@@ -2,12 +2,11 @@ import Foundation
 import Hummingbird
 import Logging
 import ThreatFeedCore
-import ThreatFeedStore
 
 /// `GET|HEAD /ctia/feed/{id}/view[.txt]?s=SECRET`, answered as CTIA answers it so that a gateway
 /// set up for a Threat Response feed works unchanged (reference/ctia-feeds.md §2).
 struct CTIAFeedController: Sendable {
-    let store: Store
+    let store: any FeedLookup
     let cache: FeedViewCache
     let pages: CTIAFeedPages
     let recorder: PollRecorder
@@ -54,7 +53,7 @@ struct CTIAFeedController: Sendable {
         let secret = query.secret
         let feedID = Self.feedID(fromPathParameter: context.parameters.get("id") ?? "")
         let now = clock()
-        let found = try await store.read { reader -> (Feed, Int64)? in
+        let found = try await store.readFeeds { reader -> (Feed, Int64)? in
             guard let feed = try reader.feed(id: feedID), let revision = try reader.revision(ofIndicator: feed.indicatorID) else {
                 return nil
             }

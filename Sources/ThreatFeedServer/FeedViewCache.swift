@@ -2,7 +2,6 @@ import Foundation
 import NIOCore
 import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 
 /// Rendered feed bodies, one per feed and representation, so that a poll costs a lookup
 /// rather than a walk over the feed: memory follows the number of feeds, not of requests.
@@ -29,12 +28,12 @@ actor FeedViewCache {
         let view: View
     }
 
-    private let store: Store
+    private let store: any LiveJudgements
     private let idBase: String
     private var entries: [Key: Entry] = [:]
     private var renders: [Key: (revision: Int64, task: Task<Entry, any Error>)] = [:]
 
-    init(store: Store, idBase: String) {
+    init(store: any LiveJudgements, idBase: String) {
         self.store = store
         self.idBase = idBase
     }
@@ -65,11 +64,11 @@ actor FeedViewCache {
     }
 
     private static func render(
-        _ feed: Feed, revision: Int64, as representation: FeedRepresentation, at now: Date, store: Store, idBase: String
+        _ feed: Feed, revision: Int64, as representation: FeedRepresentation, at now: Date, store: any LiveJudgements, idBase: String
     ) async throws -> Entry {
         let indicatorID = feed.indicatorID
         let output = feed.output
-        let (bytes, count, validUntil) = try await store.read { reader -> ([UInt8], Int, Date?) in
+        let (bytes, count, validUntil) = try await store.readLiveJudgements { reader -> ([UInt8], Int, Date?) in
             let validUntil = try reader.nextValidityChange(ofIndicator: indicatorID, after: now)
             switch (representation, output) {
             case (.text, _):

@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import NIOPosix
 import ThreatFeedCore
-import ThreatFeedStore
 
 /// Checks TAXII pollers' Basic credentials against the stored bcrypt hashes.
 ///
@@ -31,7 +30,7 @@ public actor CredentialVerifier {
         let until: ContinuousClock.Instant
     }
 
-    private let store: Store
+    private let store: any UserRecords
     private let rememberFor: Duration
     private let key = SymmetricKey(size: .bits256)
     private var remembered: [String: Remembered] = [:]
@@ -44,7 +43,7 @@ public actor CredentialVerifier {
     private let refusalDelay: Duration
 
     public init(
-        store: Store, rememberFor: Duration = .seconds(300), clock: @escaping @Sendable () -> Date = { Date() },
+        store: any UserRecords, rememberFor: Duration = .seconds(300), clock: @escaping @Sendable () -> Date = { Date() },
         metrics: ServerMetrics? = nil, concurrentChecks: Int = CredentialVerifier.defaultConcurrentChecks,
         refusalDelay: Duration = .seconds(1)
     ) {
@@ -55,7 +54,7 @@ public actor CredentialVerifier {
     }
 
     init(
-        store: Store, rememberFor: Duration = .seconds(300), clock: @escaping @Sendable () -> Date, metrics: ServerMetrics?,
+        store: any UserRecords, rememberFor: Duration = .seconds(300), clock: @escaping @Sendable () -> Date, metrics: ServerMetrics?,
         concurrentChecks: Int, policy: FailedLoginTable.Policy, refusalDelay: Duration = .seconds(1)
     ) {
         self.refusalDelay = refusalDelay
@@ -82,7 +81,7 @@ public actor CredentialVerifier {
             return .backingOff(until: until)
         }
         var user: User?
-        if let name = try? EntityName(credentials.user) { user = try await store.read { try $0.user(named: name) } }
+        if let name = try? EntityName(credentials.user) { user = try await store.user(named: name) }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(credentials.password.utf8), using: key)
         if let user, let entry = remembered[user.name.value], entry.passwordHash == user.passwordHash,
             entry.until > .now, entry.mac == mac  // HashedAuthenticationCode compares in constant time

@@ -4,7 +4,6 @@ import Hummingbird
 import NIOCore
 import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 
 /// CTIA's opt-in paging of a feed view (`limit`, `search_after`; ctia-feeds.md §2.6), read straight from the
 /// store: pages are not cached, since each cursor is asked for once.
@@ -15,7 +14,7 @@ import ThreatFeedStore
 /// has none. The cursor's form is ours [INF]: CTIA's is `[<epoch-millis> "relationship-<uuid>"]`, and clients
 /// only copy it back as repeated `search_after` parameters.
 struct CTIAFeedPages: Sendable {
-    let store: Store
+    let store: any LiveJudgements
     let idBase: String
 
     struct Answer {
@@ -39,7 +38,7 @@ struct CTIAFeedPages: Sendable {
         let indicatorID = feed.indicatorID
         let idBase = self.idBase
         if representation == .json, feed.output == .judgements {
-            let rows = try await store.read { reader in
+            let rows = try await store.readLiveJudgements { reader in
                 var rows: [StoredJudgement] = []
                 try reader.forEachLiveJudgement(
                     ofIndicator: indicatorID, at: now, after: page.after.map(TimestampLabel.init(microseconds:)), limit: page.limit + 1
@@ -51,7 +50,7 @@ struct CTIAFeedPages: Sendable {
             let next = rows.count > page.limit ? rows[page.limit - 1].label.microseconds : nil
             return Answer(body: writer.finish(), count: min(rows.count, page.limit), next: next.map { ($0, "judgement") }, limit: page.limit)
         }
-        let rows = try await store.read { reader in
+        let rows = try await store.readLiveJudgements { reader in
             try reader.liveObservablePage(ofIndicator: indicatorID, at: now, afterObservableID: page.after ?? 0, limit: page.limit + 1)
         }
         let shown = rows.prefix(page.limit)

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import ThreatFeedCore
-import ThreatFeedStore
 
 /// Who may call `POST /lookup`: the administrator (the admin token as a bearer token, checked by the same
 /// function as `/health/clients`), or a user with the `lookup` permission (its Basic credentials, checked
@@ -9,7 +8,7 @@ import ThreatFeedStore
 struct LookupAccess: Sendable {
     let adminToken: String?
     let credentials: CredentialVerifier
-    let store: Store
+    let store: any UserRecords
 
     /// Nil when the request may proceed, else the answer refusing it.
     func refusal(_ request: Request, _ context: AppRequestContext) async throws -> Response? {
@@ -22,7 +21,7 @@ struct LookupAccess: Sendable {
             case .busy: return Self.denied(.serviceUnavailable, "too many password checks in progress: try again shortly")
             }
             let userID = user.id
-            guard try await store.read({ try $0.userHas(.lookup, userID: userID) }) else {
+            guard try await store.userHas(.lookup, userID: userID) else {
                 return Self.denied(.forbidden, "this user has no lookup permission (threatfeed user allow NAME lookup)")
             }
             return nil

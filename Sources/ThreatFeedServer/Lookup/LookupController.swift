@@ -3,12 +3,11 @@ import Hummingbird
 import NIOCore
 import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 
 /// `POST /lookup`: `[{"type","value"}, …]` or `{"text":"…"}` in, the `LookupReport` JSON out (the same as
 /// `threatfeed lookup --json`).
 struct LookupController: Sendable {
-    let store: Store
+    let store: any ObservableLookups
     let access: LookupAccess
     let recorder: PollRecorder
     let limits: LookupLimits

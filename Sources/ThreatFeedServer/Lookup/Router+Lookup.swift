@@ -1,20 +1,20 @@
 import Foundation
 import Hummingbird
+import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 
 /// The lookup routes (`POST /lookup`, `GET /lookup?term=…`, and the XDR relay module when `xdr` is configured), kept out of `buildRouter` so they stay one line there.
 func addLookupRoutes(
-    to router: Router<AppRequestContext>, store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier,
-    recorder: PollRecorder, clock: @escaping @Sendable () -> Date
+    to router: Router<AppRequestContext>, lookups: any ObservableLookups, users: any UserRecords, configuration: ServerConfiguration,
+    credentials: CredentialVerifier, recorder: PollRecorder, clock: @escaping @Sendable () -> Date
 ) {
-    let access = LookupAccess(adminToken: configuration.adminToken, credentials: credentials, store: store)
+    let access = LookupAccess(adminToken: configuration.adminToken, credentials: credentials, store: users)
     LookupController(
-        store: store, access: access, recorder: recorder, limits: configuration.lookup, requestTimeout: configuration.requestTimeout, clock: clock
+        store: lookups, access: access, recorder: recorder, limits: configuration.lookup, requestTimeout: configuration.requestTimeout, clock: clock
     ).addRoutes(to: router)
     if let xdr = configuration.xdr {
         XDRController(
-            store: store, jwt: RelayJWT(key: xdr.key), renderer: CTIMRelayRenderer(publicBase: configuration.publicBase), configuration: xdr,
+            store: lookups, jwt: RelayJWT(key: xdr.key), renderer: CTIMRelayRenderer(publicBase: configuration.publicBase), configuration: xdr,
             maxBodyBytes: configuration.lookup.maxBodyBytes, requestTimeout: configuration.requestTimeout, clock: clock
         ).addRoutes(to: router)
     }

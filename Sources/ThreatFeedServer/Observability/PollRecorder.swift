@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import ThreatFeedCore
-import ThreatFeedStore
+import ThreatFeedStore  // CalendarBucket
 
 /// Remembers who polls which feed and how it went, and keeps the first requests of every new client.
 ///
@@ -24,7 +24,7 @@ public actor PollRecorder {
         let hour: Int64
     }
 
-    private let store: Store
+    private let store: any ClientRecords
     private let logger: Logger
     private let metrics: ServerMetrics?
     /// Requests kept per new client: enough to see a gateway's exact request, not a log of everything.
@@ -37,7 +37,7 @@ public actor PollRecorder {
     private var pendingSamples: [RequestSample] = []
     private var sampled: [String: Int] = [:]
 
-    public init(store: Store, logger: Logger, metrics: ServerMetrics? = nil, samplesPerClient: Int = 3, maxClients: Int = 1_000) {
+    public init(store: any ClientRecords, logger: Logger, metrics: ServerMetrics? = nil, samplesPerClient: Int = 3, maxClients: Int = 1_000) {
         self.maxClients = max(1, maxClients)
         self.store = store
         self.logger = logger
@@ -83,10 +83,7 @@ public actor PollRecorder {
     /// with the samples of the clients on the page and the number of (feed, client) rows in all.
     func snapshot(limit: Int, offset: Int) async throws -> (polls: [ClientPoll], samples: [RequestSample], total: Int) {
         await flush()
-        return try await store.read { reader in
-            let polls = try reader.clientPolls(limit: limit, offset: offset)
-            return (polls, try reader.requestSamples(of: Set(polls.map(\.client))), try reader.clientPollCount())
-        }
+        return try await store.clientRecords(limit: limit, offset: offset)
     }
 
     /// Saves what was seen since the last flush. On failure it is kept and tried again next time.
@@ -101,12 +98,9 @@ public actor PollRecorder {
         pendingSamples.removeAll()
         pendingHours.removeAll()
         do {
-            let dropped = try await store.write { writer in
-                let dropped = try writer.save(polls, maxClients: maxClients)
-                try writer.save(samples, perClient: perClient, maxClients: maxClients)
-                try writer.save(hours)
-                return dropped
-            }
+            let dropped = try await store.saveClientRecords(
+                polls, samples: samples, hours: hours, perClient: perClient, maxClients: maxClients
+            )
             if dropped > 0 {
                 logger.notice("client records: polls from new clients left out", metadata: ["polls": "\(dropped)", "max_clients": "\(maxClients)"])
             }

@@ -1,6 +1,5 @@
 import Foundation
 import ThreatFeedCore
-import ThreatFeedStore
 
 /// Who may poll which collection (issue: TAXII authentication).
 ///
@@ -23,7 +22,7 @@ enum TAXIICollectionAccess: Sendable {
 
     /// Resolves `collectionName` among all feeds, or only the feed `feedID` (for `POST /ctia/feed/{id}/view`).
     static func resolve(
-        _ collectionName: String, feedID: String?, user: User?, now: Date, reader: StoreReader
+        _ collectionName: String, feedID: String?, user: User?, now: Date, reader: any FeedLookupReader
     ) throws -> TAXIICollectionAccess {
         let candidates: [Feed]
         if let feedID {

@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 import ThreatFeedXML
 
 /// The TAXII 1.1 services: discovery, collection management and poll, at `/taxii/…` and at the
@@ -14,7 +13,8 @@ import ThreatFeedXML
 /// Every path answers every message type (reference §2.2): a client that posts its Poll_Request to
 /// the discovery address still gets its blocks. Errors are Status_Messages with HTTP 200.
 struct TAXIIController: Sendable {
-    let store: Store
+    let feeds: any FeedLookup
+    let judgements: any LiveJudgements
     let configuration: ServerConfiguration
     let credentials: CredentialVerifier
     let polls: TAXIIPollService
@@ -30,16 +30,17 @@ struct TAXIIController: Sendable {
     ]
 
     init(
-        store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, recorder: PollRecorder,
-        clock: @escaping @Sendable () -> Date
+        feeds: any FeedLookup, judgements: any LiveJudgements, configuration: ServerConfiguration, credentials: CredentialVerifier,
+        recorder: PollRecorder, clock: @escaping @Sendable () -> Date
     ) {
-        self.store = store
+        self.feeds = feeds
+        self.judgements = judgements
         self.recorder = recorder
         self.configuration = configuration
         self.credentials = credentials
         self.clock = clock
         self.polls = TAXIIPollService(
-            store: store, resultSets: TAXIIResultSets(), idNamespace: configuration.stixIDNamespace,
+            store: judgements, resultSets: TAXIIResultSets(), idNamespace: configuration.stixIDNamespace,
             producer: configuration.stixProducer, https: configuration.publicURLIsHTTPS
         )
     }
@@ -191,7 +192,7 @@ struct TAXIIController: Sendable {
         _ collectionName: String, feedID: String?, user: User?, messageID: String, now: Date, _ context: AppRequestContext,
         sample: () -> RequestSample, _ body: (Feed) async throws -> (Response, served: Int?)
     ) async throws -> Response {
-        let access = try await store.read { reader in
+        let access = try await feeds.readFeeds { reader in
             try TAXIICollectionAccess.resolve(collectionName, feedID: feedID, user: user, now: now, reader: reader)
         }
         let client = context.clientAddress
@@ -245,16 +246,22 @@ struct TAXIIController: Sendable {
     private func collections(for user: User?, now: Date) async throws -> [TAXIICollection] {
         guard let user else { return [] }
         let pollService = TAXIIServiceEndpoint(protocolBinding: protocolBinding, address: address(Self.pollPath))
-        return try await store.read { reader in
+        let granted = try await feeds.readFeeds { reader in
             try reader.feedsGranted(toUser: user.id).filter { $0.isLive(at: now) }.map { feed in
-                let indicator = try reader.indicator(id: feed.indicatorID)
-                let volume = try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now)
-                return TAXIICollection(
-                    name: feed.collectionName,
-                    description: "ThreatFeed feed \(feed.name.value): live judgements of indicator \(indicator?.name.value ?? "?")",
-                    volume: volume, contentBindings: STIXVersion.contentBindings, pollingServices: [pollService]
-                )
+                (feed, try reader.indicator(id: feed.indicatorID)?.name.value)
             }
+        }
+        // Volumes from a second read: a count a moment newer than the list changes nothing a client relies on.
+        let volumes = try await judgements.readLiveJudgements { reader in
+            try granted.map { feed, _ in try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now) }
+        }
+        return zip(granted, volumes).map { named, volume in
+            let (feed, indicatorName) = named
+            return TAXIICollection(
+                name: feed.collectionName,
+                description: "ThreatFeed feed \(feed.name.value): live judgements of indicator \(indicatorName ?? "?")",
+                volume: volume, contentBindings: STIXVersion.contentBindings, pollingServices: [pollService]
+            )
         }
     }
 }

@@ -3,17 +3,16 @@ import Hummingbird
 import NIOCore
 import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 
 /// Poll_Request and Poll_Fulfillment semantics (reference/taxii11-esa.md §2.4) over a feed's live judgements.
 struct TAXIIPollService: Sendable {
-    let store: Store
+    let store: any LiveJudgements
     let resultSets: TAXIIResultSets
     let https: Bool
     /// One renderer per STIX version, built once: a renderer prepares its namespace declarations up front.
     private let renderers: [STIXVersion: STIXPackageRenderer]
 
-    init(store: Store, resultSets: TAXIIResultSets, idNamespace: STIXIDNamespace, producer: String, https: Bool) {
+    init(store: any LiveJudgements, resultSets: TAXIIResultSets, idNamespace: STIXIDNamespace, producer: String, https: Bool) {
         self.store = store
         self.resultSets = resultSets
         self.https = https
@@ -64,7 +63,7 @@ struct TAXIIPollService: Sendable {
         let oneReadLimit = min(Self.streamChunk, feed.maxPartSize ?? Int.max)
         let renderer = renderers[version]!
         let collectionName = request.collectionName
-        let (end, count, small) = try await store.read { reader in
+        let (end, count, small) = try await store.readLiveJudgements { reader in
             let newest = try reader.lastLabel()
             var end = min(request.inclusiveEnd ?? newest, newest)
             if let begin = request.exclusiveBegin, end < begin { end = begin }
@@ -137,7 +136,7 @@ struct TAXIIPollService: Sendable {
             let (offset, overflow) = (number - 1).multipliedReportingOverflow(by: size)
             start = (set.exclusiveBegin, overflow ? Int.max : offset)
         }
-        let blocks = try await store.read { reader in
+        let blocks = try await store.readLiveJudgements { reader in
             var blocks: [StoredJudgement] = []
             try reader.forEachLiveJudgement(
                 ofIndicator: feed.indicatorID, at: now, after: start.after, upTo: set.inclusiveEnd, offset: start.offset,
@@ -175,7 +174,7 @@ struct TAXIIPollService: Sendable {
             )
             try await output.write(ByteBuffer(bytes: writer.takeBytes()))
             @Sendable func chunk(after: TimestampLabel?, limit: Int) async throws -> (bytes: ByteBuffer, last: TimestampLabel?, full: Bool) {
-                try await store.read { reader in
+                try await store.readLiveJudgements { reader in
                     var blocks = TAXIIPollResponseWriter.blocks(indentWidth: 0, reservingCapacity: limit * Self.blockSizeEstimate)
                     var rows = 0
                     var last: TimestampLabel?

@@ -3,14 +3,13 @@ import Hummingbird
 import NIOCore
 import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 
 /// A Cisco XDR relay module under `/xdr/`: `POST /xdr/health`, `/xdr/observe/observables`,
 /// `/xdr/deliberate/observables`, `/xdr/refer/observables` (xdr-relay-ctim.md §2). Every call carries
 /// `Authorization: Bearer <JWT>` (HS256, `xdr.key`); refusals are answered as the relay template does:
 /// HTTP 200 with the error in the JSON envelope (see `CTIMRelayRenderer.error`).
 struct XDRController: Sendable {
-    let store: Store
+    let store: any ObservableLookups
     let jwt: RelayJWT
     let renderer: CTIMRelayRenderer
     let configuration: XDRConfiguration

@@ -26,21 +26,6 @@ public struct TypeCount: Sendable, Hashable {
     }
 }
 
-/// Polls of a feed by one client in one hour (`hour` = hours since the epoch).
-public struct ClientHourCount: Sendable, Hashable {
-    public var client: String
-    public var hour: Int64
-    public var polls: Int
-    public var failures: Int
-
-    public init(client: String, hour: Int64, polls: Int, failures: Int) {
-        self.client = client
-        self.hour = hour
-        self.polls = polls
-        self.failures = failures
-    }
-}
-
 /// Convictions processed on one UTC day with one verdict.
 public struct VerdictDayCount: Sendable, Hashable {
     public var day: Int64
