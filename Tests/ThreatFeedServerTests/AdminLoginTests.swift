@@ -20,9 +20,8 @@ import ThreatFeedTesting
     static func withAdminApp(
         _ body: @Sendable (_ client: any TestClientProtocol, _ store: Store, _ clock: TestClock) async throws -> Void
     ) async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("ui.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             // Cost 4: the lowest bcrypt allows, so the tests do not wait on password checks.
             let hash = try Passwords.hash(password, cost: 4)
             try store.writeNow { writer in

@@ -11,8 +11,7 @@ import ThreatFeedTesting
 /// walks `remediation_updated` and stops at its limit.
 @Suite struct AdminPageQueryPlanTests {
     @Test func everyAdminPageQuerySearchesAnIndex() async throws {
-        try await withTemporaryDirectory { dir in
-            let store = try Store(path: dir.file("db.sqlite"))
+        try await withTemporaryStore { store in
             let queries: [(String, StatementArguments, String)] = [
                 (StoreReader.liveObservableTypesSQL, ["indicator": "i", "now": 1], "judgement_indicator_label"),
                 (StoreReader.additionsPerDaySQL, ["indicator": "i", "since": 1], "judgement_indicator_label"),
@@ -41,9 +40,8 @@ import ThreatFeedTesting
 
     /// Per-day additions and ends, and per-hour polls, count what the store holds.
     @Test func dailyAndHourlyCountsMatchTheStore() async throws {
-        try await withTemporaryDirectory { dir in
-            let clock = TestClock()
-            let store = try Store(path: dir.file("db.sqlite"), clock: clock.function)
+        let clock = TestClock()
+        try await withTemporaryStore(clock: clock) { store in
             let start = clock.now
             let indicatorID = try store.writeNow { writer -> String in
                 let (indicator, _) = try writer.indicator(named: try EntityName("manual"))

@@ -37,8 +37,7 @@ import ThreatFeedTesting
     ]
 
     @Test func aDomainFindsItsSubdomainsAndTheURLsOnThemAndAnAddressItsURLs() async throws {
-        try await withTemporaryDirectory { dir in
-            let store = try Store(path: dir.file("db.sqlite"))
+        try await withTemporaryStore { store in
             try Self.record(store, Self.stored)
             let domain = try Self.related(store, "example.com")
             #expect(domain["subdomain"] == ["evil.example.com", "deep.evil.example.com"])
@@ -57,8 +56,7 @@ import ThreatFeedTesting
     }
 
     @Test func aBusyDomainIsBounded() async throws {
-        try await withTemporaryDirectory { dir in
-            let store = try Store(path: dir.file("db.sqlite"))
+        try await withTemporaryStore { store in
             try Self.record(store, (0..<150).map { "host\($0).busy.example" } + (0..<150).map { "http://busy.example/\($0)" })
             let report = try store.lookupNow([try LookupTerm.parse("busy.example")], now: Date())
             let related = try #require(report.results.first?.related)

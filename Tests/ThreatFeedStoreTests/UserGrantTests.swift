@@ -8,8 +8,7 @@ import ThreatFeedTesting
 
 @Suite struct UserGrantTests {
     @Test func usersAreGrantedAndRevokedFeedsAndRemovalCascades() async throws {
-        try await withTemporaryDirectory { dir in
-            let store = try Store(path: dir.file("db.sqlite"), clock: TestClock().function)
+        try await withTemporaryStore(clock: TestClock()) { store in
             let esa = try EntityName("esa"), soc = try EntityName("soc"), gateway = try EntityName("gateway")
             try store.writeNow { writer in
                 let (indicator, _) = try writer.indicator(named: try EntityName("blocklist"))
