@@ -61,8 +61,10 @@ func buildRouter(
     let credentials = CredentialVerifier(store: store, clock: clock, metrics: metrics)
     TAXIIController(feeds: store, judgements: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
         .addRoutes(to: router)
-    TAXII2Controller(store: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
-        .addRoutes(to: router)
+    TAXII2Controller(
+        feeds: store, versions: store, keys: store, writes: TAXII2WriteService(store: store, configuration: configuration),
+        configuration: configuration, credentials: credentials, recorder: recorder, clock: clock
+    ).addRoutes(to: router)
     addLookupRoutes(to: router, lookups: store, users: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
     HealthController(store: store, clock: clock, drain: drain, configuration: configuration).addRoutes(to: router)
     ObservabilityController(store: store, metrics: metrics, recorder: recorder, configuration: configuration, clock: clock)

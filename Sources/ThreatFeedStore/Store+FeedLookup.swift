@@ -17,4 +17,5 @@ struct StoreFeedLookupReader: FeedLookupReader {
     func indicator(id: String) throws -> Indicator? { try reader.indicator(id: id) }
     func feedsGranted(toUser id: String) throws -> [Feed] { try reader.feedsGranted(toUser: id) }
     func isGranted(feed feedID: String, toUser userID: String) throws -> Bool { try reader.isGranted(feed: feedID, toUser: userID) }
+    func canWrite(feed feedID: String, user userID: String) throws -> Bool { try reader.canWrite(feed: feedID, user: userID) }
 }

@@ -2,10 +2,11 @@ import Foundation
 import Synchronization
 import ThreatFeedCore
 
-/// `FeedLookup` and `LiveJudgements` in memory, for testing the feed handlers (CTIA view, TAXII 1.1) without
-/// SQLite: the test adds feeds, indicators, grants and judgements, and each read sees a copy taken when it starts,
-/// as a read transaction would. Liveness is the store's: valid at `now`, both ends inclusive.
-public final class MemoryFeeds: FeedLookup, LiveJudgements {
+/// `FeedLookup`, `LiveJudgements` and `JudgementVersions` in memory, for testing the feed handlers (CTIA view,
+/// TAXII 1.1 and 2.1) without SQLite: the test adds feeds, indicators, grants and judgements, and each read sees a
+/// copy taken when it starts, as a read transaction would. Liveness is the store's: valid at `now`, both ends
+/// inclusive; a judgement added again under its id keeps its earlier version, as the store's trigger does.
+public final class MemoryFeeds: FeedLookup, LiveJudgements, JudgementVersions {
     private let state = Mutex(Snapshot())
 
     public init() {}
@@ -18,13 +19,19 @@ public final class MemoryFeeds: FeedLookup, LiveJudgements {
         state.withLock { $0.allFeeds.append(feed) }
     }
 
-    public func grant(feed feedID: String, toUser userID: String) {
-        state.withLock { $0.grants.insert(Snapshot.Grant(feed: feedID, user: userID)) }
+    public func grant(feed feedID: String, toUser userID: String, canWrite: Bool = false) {
+        state.withLock { state in
+            state.grants.insert(Snapshot.Grant(feed: feedID, user: userID))
+            if canWrite { state.writeGrants.insert(Snapshot.Grant(feed: feedID, user: userID)) }
+        }
     }
 
     /// Stores a judgement (replacing one with the same id) and moves its indicator's revision, as a write does.
     public func add(_ judgement: StoredJudgement) {
         state.withLock { state in
+            if let earlier = state.judgements.first(where: { $0.id == judgement.id }), earlier.label != judgement.label {
+                state.earlierVersions.append(earlier)
+            }
             state.judgements.removeAll { $0.id == judgement.id }
             state.judgements.append(judgement)
             state.judgements.sort { $0.label < $1.label }
@@ -43,8 +50,12 @@ public final class MemoryFeeds: FeedLookup, LiveJudgements {
         try body(state.withLock { $0 })
     }
 
+    public func readJudgementVersions<T: Sendable>(_ body: @escaping @Sendable (any JudgementVersionReader) throws -> T) async throws -> T {
+        try body(state.withLock { $0 })
+    }
+
     /// What a read sees.
-    struct Snapshot: FeedLookupReader, LiveJudgementReader {
+    struct Snapshot: FeedLookupReader, LiveJudgementReader, JudgementVersionReader {
         struct Grant: Hashable {
             let feed: String
             let user: String
@@ -54,8 +65,11 @@ public final class MemoryFeeds: FeedLookup, LiveJudgements {
         var indicators: [String: Indicator] = [:]
         var revisions: [String: Int64] = [:]
         var grants: Set<Grant> = []
+        var writeGrants: Set<Grant> = []
         /// In label order.
         var judgements: [StoredJudgement] = []
+        /// Versions replaced by a later `add` of the same judgement.
+        var earlierVersions: [StoredJudgement] = []
         /// Observables numbered in the order first stored, as the store's row ids.
         var observableIDs: [Observable: Int64] = [:]
 
@@ -67,6 +81,26 @@ public final class MemoryFeeds: FeedLookup, LiveJudgements {
             try feeds().filter { grants.contains(Grant(feed: $0.id, user: id)) }
         }
         func isGranted(feed feedID: String, toUser userID: String) throws -> Bool { grants.contains(Grant(feed: feedID, user: userID)) }
+        func canWrite(feed feedID: String, user userID: String) throws -> Bool { writeGrants.contains(Grant(feed: feedID, user: userID)) }
+
+        func forEachJudgementVersionByLabel(
+            ofIndicator id: String, fromLabel: TimestampLabel?, judgementIDs: [String]?, selection: JudgementVersionSelection, limit: Int,
+            _ body: (StoredJudgement) throws -> Void
+        ) throws {
+            let all = Dictionary(grouping: (judgements + earlierVersions).filter { $0.indicatorID == id }, by: \.id)
+            var chosen: [StoredJudgement] = []
+            for (judgementID, versions) in all where judgementIDs?.contains(judgementID) ?? true {
+                let byLabel = versions.sorted { $0.label < $1.label }
+                chosen += byLabel.enumerated().filter { index, version in
+                    selection.every || selection.labels.contains(version.label) || (selection.newest && index == byLabel.count - 1)
+                        || (selection.earliest && index == 0)
+                }.map(\.element)
+            }
+            let from = fromLabel ?? TimestampLabel(microseconds: .min)
+            for version in chosen.sorted(by: { $0.label < $1.label }).filter({ $0.label >= from }).prefix(limit) {
+                try body(version)
+            }
+        }
 
         func lastLabel() throws -> TimestampLabel { judgements.last?.label ?? TimestampLabel(microseconds: 0) }
 

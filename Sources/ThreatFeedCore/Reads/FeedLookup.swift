@@ -11,6 +11,8 @@ public protocol FeedLookupReader {
     /// The feeds a user may poll over TAXII by name.
     func feedsGranted(toUser id: String) throws -> [Feed]
     func isGranted(feed feedID: String, toUser userID: String) throws -> Bool
+    /// Whether the user may add indicators to the feed over TAXII 2.1.
+    func canWrite(feed feedID: String, user userID: String) throws -> Bool
 }
 
 /// Feed lookup for the HTTP handlers (CTIA view, TAXII 1.1 and 2.1): `Store` implements it, `MemoryFeeds`

@@ -6,12 +6,12 @@ import Logging
 import NIOCore
 import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 
 /// TAXII 2.1 for SIEMs and TIPs (and, for users with a write grant, adding indicators): discovery at `/taxii2/`, one API root at `/taxii2/api/`, a collection per
 /// feed the user is granted (reference/taxii21-stix21.md). HTTP Basic with the TAXII 1.1 users and grants.
 struct TAXII2Controller: Sendable {
-    let store: Store
+    let feeds: any FeedLookup
+    let versions: any JudgementVersions
     let configuration: ServerConfiguration
     let credentials: CredentialVerifier
     let clock: @Sendable () -> Date
@@ -24,17 +24,18 @@ struct TAXII2Controller: Sendable {
     static let apiRootPath = TAXII2CollectionID.apiRootPath
 
     init(
-        store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, recorder: PollRecorder,
-        clock: @escaping @Sendable () -> Date
+        feeds: any FeedLookup, versions: any JudgementVersions, keys: any ServerKeys, writes: TAXII2WriteService,
+        configuration: ServerConfiguration, credentials: CredentialVerifier, recorder: PollRecorder, clock: @escaping @Sendable () -> Date
     ) {
-        self.store = store
+        self.feeds = feeds
+        self.versions = versions
         self.recorder = recorder
         self.configuration = configuration
         self.credentials = credentials
         self.clock = clock
         self.renderer = STIX2Renderer(producerName: configuration.stixProducer, identityID: STIX2Identity.id(producerName: configuration.stixProducer))
-        self.cursorKey = TAXII2CursorKey(store: store)
-        self.writes = TAXII2WriteService(store: store, configuration: configuration)
+        self.cursorKey = TAXII2CursorKey(store: keys)
+        self.writes = writes
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -161,7 +162,7 @@ struct TAXII2Controller: Sendable {
 
     private func collections(for user: User) async throws -> Answer {
         let now = clock()
-        let granted = try await store.read { reader in
+        let granted = try await feeds.readFeeds { reader in
             try reader.feedsGranted(toUser: user.id).filter { $0.isLive(at: now) }.map { feed in
                 (feed, try reader.indicator(id: feed.indicatorID), try reader.canWrite(feed: feed.id, user: user.id))
             }
@@ -205,7 +206,7 @@ struct TAXII2Controller: Sendable {
     private func collectionAndAccess(_ context: AppRequestContext, user: User) async throws -> (Feed, Indicator, canWrite: Bool) {
         let id = context.parameters.get("collection") ?? ""
         let now = clock()
-        let found = try await store.read { reader -> (Feed, Indicator, canWrite: Bool)? in
+        let found = try await feeds.readFeeds { reader -> (Feed, Indicator, canWrite: Bool)? in
             guard let feed = try reader.feedsGranted(toUser: user.id).first(where: { Self.collectionID($0) == id || $0.id == id }),
                 feed.isLive(at: now), let indicator = try reader.indicator(id: feed.indicatorID)
             else { return nil }
@@ -251,12 +252,12 @@ struct TAXII2Controller: Sendable {
         let renderer = self.renderer
         let readFilter = filter
         let position = cursor
-        let page = try await store.read { reader in
+        let page = try await versions.readJudgementVersions { reader in
             try TAXII2Page.read(reader, indicator: indicator, renderer: renderer, filter: readFilter, cursor: position, limit: limit)
         }
         if page.entries.isEmpty, let objectID {
             // Distinguish "no such object" (404) from "the object, but not the version or page asked for" (empty).
-            let exists = try await store.read { reader in
+            let exists = try await versions.readJudgementVersions { reader in
                 try TAXII2Page.read(reader, indicator: indicator, renderer: renderer, filter: Self.only(objectID), cursor: nil, limit: 1)
             }
             if exists.entries.isEmpty { throw TAXII2Error.notFound("No such object in this collection.") }

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import ThreatFeedCore
-import ThreatFeedStore
 
 /// The `next` of a TAXII 2.1 page: where the page ended (date added and object id), signed with a key kept in the
 /// database. It needs no server state, so it survives restarts and works on any server sharing the database;
@@ -58,10 +57,10 @@ struct TAXII2Cursor: Sendable, Equatable {
 /// The cursor-signing key, read from (or made in) the database once per process.
 actor TAXII2CursorKey {
     static let name = "taxii2-cursor"
-    private let store: Store
+    private let store: any ServerKeys
     private var cached: [UInt8]?
 
-    init(store: Store) { self.store = store }
+    init(store: any ServerKeys) { self.store = store }
 
     /// The key's bytes (`SymmetricKey` is not `Sendable`, so each request makes its own from them).
     func bytes() async throws -> [UInt8] {

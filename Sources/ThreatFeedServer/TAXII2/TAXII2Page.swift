@@ -1,7 +1,6 @@
 import Foundation
 import ThreatFeedCore
 import ThreatFeedFormats
-import ThreatFeedStore
 
 /// One page of a collection in TAXII 2.1 order (date added, then id), filtered as asked.
 ///
@@ -28,7 +27,7 @@ struct TAXII2Page: Sendable {
 
     /// Reads the page: entries after `cursor` and `addedAfter`, at most `limit`.
     static func read(
-        _ reader: StoreReader, indicator: Indicator, renderer: STIX2Renderer, filter: TAXII2Filter, cursor: TAXII2Cursor?, limit: Int
+        _ reader: any JudgementVersionReader, indicator: Indicator, renderer: STIX2Renderer, filter: TAXII2Filter, cursor: TAXII2Cursor?, limit: Int
     ) throws -> TAXII2Page {
         // Just before the indicator's creation, so it never shares a date added with a judgement: a client paging by
         // `added_after` = the last date added it saw would otherwise skip one.

@@ -2,22 +2,6 @@ import Foundation
 import GRDB
 import ThreatFeedCore
 
-/// Which versions of each judgement a TAXII 2.1 read wants (`match[version]`); several are OR-ed.
-public struct JudgementVersionSelection: Sendable, Equatable {
-    public var newest: Bool
-    public var earliest: Bool
-    public var every: Bool
-    /// Versions with one of these labels (a version's label is its `modified` and its date added).
-    public var labels: [TimestampLabel]
-
-    public init(newest: Bool, earliest: Bool, every: Bool, labels: [TimestampLabel]) {
-        self.newest = newest
-        self.earliest = earliest
-        self.every = every
-        self.labels = labels
-    }
-}
-
 extension StoreReader {
     /// An indicator's judgements for TAXII 2.1 in the versions `selection` asks for: the current row of each
     /// judgement and, where asked, the earlier versions `judgement_version` kept, merged by label from `fromLabel`
