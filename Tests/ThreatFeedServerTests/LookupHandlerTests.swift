@@ -10,7 +10,7 @@ import ThreatFeedTesting
 @testable import ThreatFeedServer
 
 /// `POST /lookup` and `GET /lookup` on the in-memory read protocols (`MemoryObservableLookups`, `MemoryUsers`),
-/// without SQLite: who may ask, and what "live" means at the edge. (`LookupHTTPTests` in threatfeedTests drives
+/// without SQLite: who may ask, and what "live" means at the edge. (`LookupTests` in threatfeedTests drives
 /// the same routes over a real store and process.)
 @Suite struct LookupHandlerTests {
     static let token = "admin-token-for-lookup-tests"
