@@ -73,29 +73,42 @@ struct CTIAFeedController: Sendable {
             context.logger.notice("feed view: wrong secret", metadata: ["feed": "\(feed.name)", "client": "\(context.clientAddress)"])
             throw FeedViewError.wrongSecret(representation)
         }
+        let gzip = AcceptEncoding.prefersGzip(request.headers)
         if let page = query.page {
             // Paging is opt-in and off the hot path: the unpaged answer stays the cached body below.
             let answer = try await pages.page(of: feed, page, as: representation, at: now)
             await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: answer.count, at: now)
-            return answer.response(contentType: representation.contentType)
+            return await ResponseEncoding.encode(answer.response(contentType: representation.contentType), gzip: gzip)
         }
         let view = try await cache.view(of: feed, revision: revision, as: representation, at: now)
+        // Each encoding has its own body and tag; both are cached per revision.
+        var (body, etag, encoded) = (view.body, view.etag, false)
+        if gzip {
+            do {
+                let compressed = try await view.gzip.encoded()
+                (body, etag, encoded) = (compressed.body, compressed.etag, true)
+            } catch {
+                context.logger.warning("feed view: gzip failed, answering plain", metadata: ["error": "\(error)"])
+            }
+        }
         var headers: HTTPFields = [
             .contentType: representation.contentType,
-            .eTag: view.etag,
+            .eTag: etag,
             .cacheControl: "no-cache",
+            .vary: ResponseEncoding.varyValue,
         ]
-        if let condition = request.headers[.ifNoneMatch], ETag.matches(condition, view.etag) {
+        if let condition = request.headers[.ifNoneMatch], ETag.matches(condition, etag) {
             await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .notModified, served: nil, at: now)
             return Response(status: .notModified, headers: headers)
         }
         await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: view.count, at: now)
-        headers[.contentLength] = String(view.body.readableBytes)
+        if encoded { headers[.contentEncoding] = "gzip" }
+        headers[.contentLength] = String(body.readableBytes)
         context.logger.debug(
             "feed view served",
-            metadata: ["feed": "\(feed.name)", "representation": "\(representation.rawValue)", "count": "\(view.count)"]
+            metadata: ["feed": "\(feed.name)", "representation": "\(representation.rawValue)", "count": "\(view.count)", "gzip": "\(encoded)"]
         )
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: view.body))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// Accepts `feed-<uuid>` or a URL-encoded long id (`https://host/ctia/feed/feed-<uuid>`), as CTIA does.
