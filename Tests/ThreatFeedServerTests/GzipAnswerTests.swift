@@ -115,6 +115,26 @@ import ThreatFeedTesting
         }
     }
 
+    /// Pages (opt-in `limit`) are not cached: compressed per request when large, like TAXII answers.
+    @Test func largeViewPagesGoOutInGzipSmallOnesPlain() async throws {
+        let server = try TAXIITestServer()
+        defer { server.directory.remove() }
+        try server.record(Self.values(600))
+        try await server.run {
+            for (limit, gzip) in [(500, true), (5, false)] {
+                let url = Self.viewURL(server) + "&limit=\(limit)"
+                let plain = try await Self.curl(server, [url])
+                let raw = try await Self.curl(server, ["-H", "Accept-Encoding: gzip", url])
+                #expect(raw.status == 200)
+                #expect(raw.headers["vary"] == "Accept-Encoding")
+                #expect(raw.headers["x-search_after"] == plain.headers["x-search_after"], "paging headers as without gzip")
+                #expect(raw.headers["content-encoding"] == (gzip ? "gzip" : nil), "limit \(limit)")
+                #expect(raw.headers["content-length"] == String(raw.body.count))
+                #expect((gzip ? try Self.gunzip(raw.body) : raw.body) == plain.body, "limit \(limit)")
+            }
+        }
+    }
+
     @Test func ifNoneMatchMatchesTheTagOfTheEncodingServed() async throws {
         let server = try TAXIITestServer()
         defer { server.directory.remove() }
