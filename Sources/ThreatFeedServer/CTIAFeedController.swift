@@ -81,25 +81,26 @@ struct CTIAFeedController: Sendable {
             return await ResponseEncoding.encode(answer.response(contentType: representation.contentType), gzip: gzip)
         }
         let view = try await cache.view(of: feed, revision: revision, as: representation, at: now)
-        // Each encoding has its own body and tag; both are cached per revision.
-        var (body, etag, encoded) = (view.body, view.etag, false)
-        if gzip {
-            do {
-                let compressed = try await view.gzip.encoded()
-                (body, etag, encoded) = (compressed.body, compressed.etag, true)
-            } catch {
-                context.logger.warning("feed view: gzip failed, answering plain", metadata: ["error": "\(error)"])
-            }
-        }
+        // Each encoding has its own body and tag; both are cached per revision. The gzip tag is known before the
+        // gzip body, so a 304 never waits for a compression.
         var headers: HTTPFields = [
             .contentType: representation.contentType,
-            .eTag: etag,
+            .eTag: gzip ? ETag.gzip(view.etag) : view.etag,
             .cacheControl: "no-cache",
             .vary: ResponseEncoding.varyValue,
         ]
-        if let condition = request.headers[.ifNoneMatch], ETag.matches(condition, etag) {
+        if let condition = request.headers[.ifNoneMatch], let etag = headers[.eTag], ETag.matches(condition, etag) {
             await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .notModified, served: nil, at: now)
             return Response(status: .notModified, headers: headers)
+        }
+        var (body, encoded) = (view.body, false)
+        if gzip {
+            do {
+                (body, encoded) = (try await view.gzip.encoded().body, true)
+            } catch {
+                context.logger.warning("feed view: gzip failed, answering plain", metadata: ["error": "\(error)"])
+                headers[.eTag] = view.etag
+            }
         }
         await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: view.count, at: now)
         if encoded { headers[.contentEncoding] = "gzip" }

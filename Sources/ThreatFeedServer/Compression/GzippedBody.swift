@@ -8,6 +8,7 @@ import Synchronization
 final class GzippedBody: Sendable {
     struct Encoded: Sendable {
         let body: ByteBuffer
+        /// The plain body's tag marked `-gz` (`ETag.gzip`).
         let etag: String
     }
 
