@@ -14,12 +14,7 @@ before="${3:-}"
 runs="${RUNS:-5}"
 work="$(pwd)/Benchmarks/.work"; mkdir -p "$work"
 db="$work/taxii-$n.sqlite"; user=bench; password=bench-password-0123; collection=bench-collection
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-load() { echo "load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)"; }
-minmed() { python3 -c 'import sys,statistics as s; v=sorted(float(x) for x in sys.argv[1:]); print("min=%g median=%g" % (v[0], s.median(v)))' "$@"; }
+source Benchmarks/lib.sh
 
 if [ ! -s "$db" ]; then  # the same database as Benchmarks/taxii-poll.sh
   python3 Benchmarks/generate.py "$n" 11 > "$work/taxii-$n.txt"
@@ -56,18 +51,14 @@ measure() {  # measure NAME URL [POST] [PID]: one kept answer, then RUNS timed o
   done
   echo "stream.n$n.$1 first_byte_s_$(minmed "${first[@]}" | sed 's/ / first_byte_s_/') total_s_$(minmed "${total[@]}" | sed 's/ / total_s_/')" \
     "bytes=$bytes MiBps_best=$(python3 -c "print(round($bytes/1048576/min([${total[*]/%/,}]),1))")" \
-    "${4:+server_cpu_s_per_poll=$(python3 -c "print(round(($(cpu "$4") - $cpu0) / $runs, 3))") server_peak_rss_MiB=$(awk '/VmHWM/{printf "%.1f", $2/1024}' /proc/$4/status)} $(load)"
+    "${4:+server_cpu_s_per_poll=$(python3 -c "print(round(($(cpu "$4") - $cpu0) / $runs, 3))") server_peak_rss_MiB=$(peak_rss_mib "$4")} $(load)"
 }
 serve() {  # serve NAME BIN: measures one build, then stops it
   local port server
-  port=$(free_port)
-  "$2" serve --db "$db" --port "$port" --log-level warning > "$work/stream-serve-$1.out" 2>&1 &
-  server=$!; pids+=("$server")
-  until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.2; done
+  start_threatfeed "$2" "$db" "$work/stream-serve-$1.out"
   fetch "http://127.0.0.1:$port/taxii/poll" /dev/null post >/dev/null  # warm-up: pays the one bcrypt check
   measure "$1" "http://127.0.0.1:$port/taxii/poll" post "$server"
-  kill "$server"
-  for _ in $(seq 50); do ps -o stat= -p "$server" | grep -qv Z || break; sleep 0.2; done
+  stop_process "$server"
 }
 
 serve threatfeed "$bin"
@@ -83,25 +74,7 @@ if [ -n "$before" ]; then
   fi
 fi
 
-ng="$work/nginx-stream"; rm -rf "$ng"; mkdir -p "$ng/www" "$ng/logs" "$ng/tmp"
+ng="$work/nginx-stream"; rm -rf "$ng"; mkdir -p "$ng/www"
 cp "$work/stream-threatfeed-$n.out" "$ng/www/poll.xml"
-ngport=$(free_port)
-cat > "$ng/nginx.conf" <<NGINX
-worker_processes auto;
-pid $ng/nginx.pid;
-error_log $ng/logs/error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; keepalive_requests 100000;
-  client_body_temp_path $ng/tmp; proxy_temp_path $ng/tmp; fastcgi_temp_path $ng/tmp;
-  uwsgi_temp_path $ng/tmp; scgi_temp_path $ng/tmp;
-  types { application/xml xml; }
-  server { listen 127.0.0.1:$ngport; root $ng/www; }
-}
-NGINX
-nginx -p "$ng" -c "$ng/nginx.conf" > "$ng/logs/stdout.log" 2>&1 &
-pids+=("$!")
-until curl -sf "http://127.0.0.1:$ngport/poll.xml" -o /dev/null; do sleep 0.2; done
+start_nginx "$ng" "application/xml xml;" /poll.xml
 measure nginx "http://127.0.0.1:$ngport/poll.xml"

@@ -35,6 +35,7 @@ let package = Package(
         .executableTarget(name: "FuzzSMTPReply", dependencies: ["FuzzDriver"]),
         .executableTarget(name: "FuzzBasicAuth", dependencies: ["FuzzDriver"]),
         .executableTarget(name: "FuzzCTIAQuery", dependencies: ["FuzzDriver"]),
+        .executableTarget(name: "FuzzAcceptEncoding", dependencies: ["FuzzDriver"]),
         // The configuration and feeds-as-code readers (ThreatFeedService, which pulls in everything): their files,
         // with the two ETD rule types they name as a small ThreatFeedETD of symlinks.
         .target(name: "ThreatFeedETD", dependencies: ["ThreatFeedCore"]),

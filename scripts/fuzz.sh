@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: --seconds/--minutes need a whole number" >&2; exit 2 ;; esac
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(TAXIIRequest TAXIITimestamp TAXII2Query CTIAQuery BasicAuth Observable Import JSONLocator SettingValues YAML ETDSearchPage AsyncOSAnswers SMTPReply)
+  targets=(TAXIIRequest TAXIITimestamp TAXII2Query CTIAQuery AcceptEncoding BasicAuth Observable Import JSONLocator SettingValues YAML ETDSearchPage AsyncOSAnswers SMTPReply)
 fi
 
 # -parse-as-library: the targets have no main; libFuzzer's is linked in. Release, because a debug build of an

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ThreatFeed needs to build and test, only those missing.
-# SQLite and libxml2 headers for the build; curl for the shell-level tests; python3-venv for
+# SQLite, libxml2 and zlib (gzip answers, through compress-nio) headers for the build; curl for the shell-level tests; python3-venv for
 # the TAXII test clients; libssl-dev and libcurl4-openssl-dev for Foundation's networking
 # on Linux; chromium and chromium-driver for the browser test of the admin pages (Selenium drives them).
 # (swift-nio-ssl brings its own BoringSSL for our TLS.)
 set -euo pipefail
-packages=(libsqlite3-dev libxml2-dev libssl-dev libcurl4-openssl-dev pkg-config curl python3-venv chromium chromium-driver)
+packages=(libsqlite3-dev libxml2-dev zlib1g-dev libssl-dev libcurl4-openssl-dev pkg-config curl python3-venv chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

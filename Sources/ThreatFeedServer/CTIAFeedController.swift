@@ -72,29 +72,43 @@ struct CTIAFeedController: Sendable {
             context.logger.notice("feed view: wrong secret", metadata: ["feed": "\(feed.name)", "client": "\(context.clientAddress)"])
             throw FeedViewError.wrongSecret(representation)
         }
+        let gzip = AcceptEncoding.prefersGzip(request.headers)
         if let page = query.page {
             // Paging is opt-in and off the hot path: the unpaged answer stays the cached body below.
             let answer = try await pages.page(of: feed, page, as: representation, at: now)
             await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: answer.count, at: now)
-            return answer.response(contentType: representation.contentType)
+            return await ResponseEncoding.encode(answer.response(contentType: representation.contentType), gzip: gzip)
         }
         let view = try await cache.view(of: feed, revision: revision, as: representation, at: now)
+        // Each encoding has its own body and tag; both are cached per revision. The gzip tag is known before the
+        // gzip body, so a 304 never waits for a compression.
         var headers: HTTPFields = [
             .contentType: representation.contentType,
-            .eTag: view.etag,
+            .eTag: gzip ? ETag.gzip(view.etag) : view.etag,
             .cacheControl: "no-cache",
+            .vary: ResponseEncoding.varyValue,
         ]
-        if let condition = request.headers[.ifNoneMatch], ETag.matches(condition, view.etag) {
+        if let condition = request.headers[.ifNoneMatch], let etag = headers[.eTag], ETag.matches(condition, etag) {
             await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .notModified, served: nil, at: now)
             return Response(status: .notModified, headers: headers)
         }
+        var (body, encoded) = (view.body, false)
+        if gzip {
+            do {
+                (body, encoded) = (try await view.gzip.encoded().body, true)
+            } catch {
+                context.logger.warning("feed view: gzip failed, answering plain", metadata: ["error": "\(error)"])
+                headers[.eTag] = view.etag
+            }
+        }
         await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: view.count, at: now)
-        headers[.contentLength] = String(view.body.readableBytes)
+        if encoded { headers[.contentEncoding] = "gzip" }
+        headers[.contentLength] = String(body.readableBytes)
         context.logger.debug(
             "feed view served",
-            metadata: ["feed": "\(feed.name)", "representation": "\(representation.rawValue)", "count": "\(view.count)"]
+            metadata: ["feed": "\(feed.name)", "representation": "\(representation.rawValue)", "count": "\(view.count)", "gzip": "\(encoded)"]
         )
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: view.body))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// Accepts `feed-<uuid>` or a URL-encoded long id (`https://host/ctia/feed/feed-<uuid>`), as CTIA does.

@@ -14,6 +14,8 @@ actor FeedViewCache {
         let body: ByteBuffer
         let etag: String
         let count: Int
+        /// The same body in gzip, made on the first request that asks for it.
+        let gzip: GzippedBody
     }
 
     private struct Key: Hashable {
@@ -87,7 +89,9 @@ actor FeedViewCache {
                 return (writer.finish(), count, validUntil)
             }
         }
-        let view = View(body: ByteBuffer(bytes: bytes), etag: ETag.of(bytes), count: count)
+        let body = ByteBuffer(bytes: bytes)
+        let etag = ETag.of(bytes)
+        let view = View(body: body, etag: etag, count: count, gzip: GzippedBody(plain: body, etag: etag))
         return Entry(revision: revision, output: output, validUntil: validUntil, view: view)
     }
 }

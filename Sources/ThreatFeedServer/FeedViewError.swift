@@ -49,7 +49,8 @@ enum FeedViewError: Error, HTTPResponseError {
         let buffer = ByteBuffer(string: body)
         return Response(
             status: status,
-            headers: [.contentType: representation.contentType, .contentLength: String(buffer.readableBytes)],
+            // Never compressed, but the route's answers vary by Accept-Encoding, so every one says so.
+            headers: [.contentType: representation.contentType, .contentLength: String(buffer.readableBytes), .vary: ResponseEncoding.varyValue],
             body: .init(byteBuffer: buffer)
         )
     }

@@ -10,6 +10,8 @@ enum TAXIIAnswer {
         for (name, value) in TAXII11.responseHeaders(https: https) {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
+        // Large answers go out in gzip to clients that ask (ResponseEncoding), so every answer says it varies.
+        fields[.vary] = ResponseEncoding.varyValue
         return fields
     }
 

@@ -54,7 +54,7 @@ struct TAXIIController: Sendable {
             }
             // TAXII is POST only; say so as OpenTAXII does.
             router.get(RouterPath(path)) { _, _ in
-                Response(status: .methodNotAllowed, headers: [.allow: "POST"])
+                Response(status: .methodNotAllowed, headers: [.allow: "POST", .vary: ResponseEncoding.varyValue])
             }
         }
         router.post("/ctia/feed/:id/view") { request, context in
@@ -131,23 +131,28 @@ struct TAXIIController: Sendable {
             user = known
         }
         let now = clock()
+        // Status messages (errors, with HTTP 200) are never compressed: only the answers below may be.
+        let gzip = AcceptEncoding.prefersGzip(request.headers)
         switch message {
         case .discovery(let discovery):
-            return TAXIIAnswer.message(discoveryResponse(inResponseTo: discovery.messageID).xml(), https: https)
+            return await ResponseEncoding.encode(
+                TAXIIAnswer.message(discoveryResponse(inResponseTo: discovery.messageID).xml(), https: https), gzip: gzip)
         case .collectionInformation(let information):
             let collections = try await collections(for: user, now: now)
-            return TAXIIAnswer.message(
-                TAXIICollectionInformationResponse(inResponseTo: information.messageID, collections: collections).xml(), https: https)
+            return await ResponseEncoding.encode(
+                TAXIIAnswer.message(
+                    TAXIICollectionInformationResponse(inResponseTo: information.messageID, collections: collections).xml(), https: https),
+                gzip: gzip)
         case .poll(let poll):
             return try await withFeed(
-                poll.collectionName, feedID: feedID, user: user, messageID: poll.messageID, now: now, context,
+                poll.collectionName, feedID: feedID, user: user, messageID: poll.messageID, now: now, gzip: gzip, context,
                 sample: { RequestSampling.sample(request, client: client, body: Array(buffer: body), at: now) }
             ) { feed in
                 try await polls.poll(poll, feed: feed, now: now)
             }
         case .pollFulfillment(let fulfillment):
             return try await withFeed(
-                fulfillment.collectionName, feedID: feedID, user: user, messageID: fulfillment.messageID, now: now, context,
+                fulfillment.collectionName, feedID: feedID, user: user, messageID: fulfillment.messageID, now: now, gzip: gzip, context,
                 sample: { RequestSampling.sample(request, client: client, body: Array(buffer: body), at: now) }
             ) { feed in
                 try await polls.fulfil(fulfillment, feed: feed, now: now)
@@ -189,7 +194,7 @@ struct TAXIIController: Sendable {
 
     /// Resolves the collection and checks access, then runs `body` on the feed; logs the outcome.
     private func withFeed(
-        _ collectionName: String, feedID: String?, user: User?, messageID: String, now: Date, _ context: AppRequestContext,
+        _ collectionName: String, feedID: String?, user: User?, messageID: String, now: Date, gzip: Bool, _ context: AppRequestContext,
         sample: () -> RequestSample, _ body: (Feed) async throws -> (Response, served: Int?)
     ) async throws -> Response {
         let access = try await feeds.readFeeds { reader in
@@ -207,7 +212,8 @@ struct TAXIIController: Sendable {
             context.logger.info(
                 "taxii poll", metadata: ["feed": "\(feed.name)", "blocks": "\(served.map(String.init) ?? "-")"]
             )
-            return response
+            // A refusal (no blocks served) is a status message: sent as it is.
+            return served == nil ? response : await ResponseEncoding.encode(response, gzip: gzip)
         case .needsCredentials(let feed):
             await recorder.record(feed: feed.name.value, client: client, kind: .taxii, outcome: .unauthorized, served: nil, at: now)
             context.logger.notice("taxii poll: no credentials for a collection that needs them", metadata: ["feed": "\(feed.name)"])

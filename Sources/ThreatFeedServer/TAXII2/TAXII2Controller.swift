@@ -99,7 +99,8 @@ struct TAXII2Controller: Sendable {
             var headers = answer.headers
             headers[.contentType] = contentType
             headers[.contentLength] = String(answer.body.count)
-            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+            let response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+            return await ResponseEncoding.encode(response, gzip: AcceptEncoding.prefersGzip(request.headers))
         } catch let error as TAXII2Error {
             if error.status != .unauthorized, error.status != .notFound {
                 context.logger.notice("taxii2: request refused", metadata: ["status": "\(error.status.code)", "reason": "\(error.description ?? error.title)"])

@@ -27,7 +27,8 @@ struct TAXII2Error: Error, Sendable {
             JSONString.append(description, to: &body)
         }
         body += Array(#","http_status":""#.utf8) + Array(String(status.code).utf8) + Array("\"}".utf8)
-        var headers: HTTPFields = [.contentType: TAXII2MediaType.taxii, .contentLength: String(body.count)]
+        // Never compressed; Vary because the route's other answers may be.
+        var headers: HTTPFields = [.contentType: TAXII2MediaType.taxii, .contentLength: String(body.count), .vary: ResponseEncoding.varyValue]
         if status == .unauthorized { headers[.wwwAuthenticate] = #"Basic realm="ThreatFeed TAXII", charset="UTF-8""# }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

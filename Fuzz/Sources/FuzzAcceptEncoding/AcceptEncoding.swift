@@ -1,0 +1,1 @@
+../../../Sources/ThreatFeedServer/Compression/AcceptEncoding.swift
