@@ -61,7 +61,7 @@ import ThreatFeedTesting
             ).addRoutes(to: router)
             TAXIIController(
                 feeds: feeds, judgements: feeds, configuration: configuration,
-                credentials: CredentialVerifier(store: MemoryUsers(), clock: clock), recorder: recorder, clock: clock
+                credentials: FeedHandlerTests.noUsers, recorder: recorder, clock: clock
             ).addRoutes(to: router)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.router) { client in try await body(client, recorder) }
@@ -71,6 +71,9 @@ import ThreatFeedTesting
             "/ctia/feed/\(feed.id)/view\(text ? ".txt" : "")?s=\(secret ?? feed.secret.reveal)"
         }
     }
+
+    /// These tests poll by secret only; one verifier for all of them, as making one hashes a bcrypt decoy at full cost.
+    static let noUsers = CredentialVerifier(store: MemoryUsers())
 
     final class LabelCounter: Sendable {
         private let value = Mutex<Int64>(1_767_225_600_000_000)

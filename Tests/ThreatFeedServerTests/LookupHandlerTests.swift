@@ -9,7 +9,7 @@ import ThreatFeedTesting
 
 @testable import ThreatFeedServer
 
-/// `POST /lookup` and `GET /lookup` on the in-memory read protocols (`MemoryObservableLookups`, `MemoryUsers`),
+/// `POST /lookup`, `GET /lookup` and the XDR relay on the in-memory read protocols (`MemoryObservableLookups`, `MemoryUsers`),
 /// without SQLite: who may ask, and what "live" means at the edge. (`LookupTests` in threatfeedTests drives
 /// the same routes over a real store and process.)
 @Suite struct LookupHandlerTests {
@@ -56,6 +56,7 @@ import ThreatFeedTesting
         func withServer(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
             var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
             configuration.adminToken = LookupHandlerTests.token
+            configuration.xdr = XDRConfiguration(key: LookupHandlerTests.xdrKey)
             let clock = self.clock.function
             let router = Router(context: AppRequestContext.self)
             addLookupRoutes(
@@ -68,6 +69,7 @@ import ThreatFeedTesting
         }
     }
 
+    static let xdrKey = "xdr-handler-test-key-0123456789-abcdefgh"
     static let admin: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
 
     static func basic(_ user: String, _ password: String = LookupHandlerTests.password) -> HTTPFields {
@@ -135,6 +137,31 @@ import ThreatFeedTesting
             )
             #expect(response.status == .badRequest)
             #expect(String(buffer: response.body).contains("colour"))
+        }
+    }
+
+    @Test func theXDRRelayGivesAVerdictOnlyForWhatIsLiveNow() async throws {
+        let fixture = try Fixture()
+        let now = fixture.clock.now
+        try fixture.holds([("ends-now.example", now), ("ended.example", now.addingTimeInterval(-0.001))])
+        let token = RelayJWT(key: Self.xdrKey).token(issuedAt: now, expires: nil)
+        try await fixture.withServer { client in
+            let response = try await client.execute(
+                uri: "/xdr/deliberate/observables", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"[{"type":"domain","value":"ends-now.example"},{"type":"domain","value":"ended.example"}]"#)
+            )
+            #expect(response.status == .ok)
+            let object = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+            let verdicts = (object?["data"] as? [String: Any])?["verdicts"] as? [String: Any]
+            let docs = try #require(verdicts?["docs"] as? [[String: Any]], "\(String(buffer: response.body))")
+            #expect(docs.compactMap { ($0["observable"] as? [String: String])?["value"] } == ["ends-now.example"])
+            let refused = try await client.execute(
+                uri: "/xdr/deliberate/observables", method: .post, headers: [.authorization: "Bearer not-a-jwt"],
+                body: ByteBuffer(string: #"[{"type":"domain","value":"ends-now.example"}]"#)
+            )
+            #expect(String(buffer: refused.body).contains("authorization error"))
+            #expect(!String(buffer: refused.body).contains("ends-now.example"))
         }
     }
 }
