@@ -35,7 +35,11 @@ let package = Package(
         // SQLite through GRDB: schema, migrations and queries named for what they mean.
         .target(
             name: "ThreatFeedStore",
-            dependencies: ["ThreatFeedCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ThreatFeedCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // the C API, for the import's reused statements (RawStatement)
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The system libxml2 (headers from libxml2-dev), seen only through ThreatFeedXML.
