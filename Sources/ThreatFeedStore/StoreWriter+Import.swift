@@ -49,7 +49,20 @@ public final class JudgementImportWriter {
     private let findObservable: RawStatement
     private let findJudgement: RawStatement
     private let insertJudgement: RawStatement
-    private let refreshJudgement: RawStatement
+    private let db: Database
+    /// Refreshes waiting for one UPDATE of many rows: see `flushRefreshes`.
+    private var refreshes: [Refresh] = []
+    private var refreshedIDs: Set<Int64> = []
+    /// UPDATE statements by number of rows, prepared when first needed.
+    private var refreshStatements: [Int: RawStatement] = [:]
+    static let refreshBatch = 64
+
+    private struct Refresh {
+        var id: Int64
+        var judgement: Judgement
+        var provenanceJSON: String?
+        var label: Int64
+    }
     /// Whether the last observable was new: a fresh import tries the insert first, a re-import the look-up first.
     private var expectNew = true
 
@@ -71,14 +84,7 @@ public final class JudgementImportWriter {
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
                 """
         )
-        refreshJudgement = try RawStatement(
-            db,
-            sql: """
-                UPDATE judgement SET disposition = ?1, confidence = ?2, severity = ?3, tlp = ?4, priority = ?5, reason = ?6,
-                    valid_start = ?7, valid_end = ?8, provenance = ?9, label = ?10, modified = ?11
-                WHERE id = ?12
-                """
-        )
+        self.db = db
         writer.touchedIndicators.insert(indicatorID)
     }
 
@@ -99,24 +105,12 @@ public final class JudgementImportWriter {
                 if try findJudgement.step() { existing = findJudgement.int64(column: 0) }
                 findJudgement.reset()
             }
-            let start = micros(judgement.validTime.start)
-            let end = judgement.validTime.end.map(micros)
             if let existing {
-                let statement = refreshJudgement
-                statement.bind(1, Int64(judgement.disposition.rawValue))
-                statement.bind(2, judgement.confidence.rawValue)
-                statement.bind(3, judgement.severity.rawValue)
-                statement.bind(4, judgement.tlp.rawValue)
-                statement.bind(5, Int64(judgement.priority))
-                statement.bind(6, judgement.reason)
-                statement.bind(7, start)
-                statement.bind(8, end)
-                statement.bind(9, row.provenanceJSON)
-                statement.bind(10, label.microseconds)
-                statement.bind(11, nowMicros)
-                statement.bind(12, existing)
-                _ = try statement.step()
-                statement.reset()
+                // The same judgement twice: its first refresh is written before the second, as row by row.
+                if refreshedIDs.contains(existing) { try flushRefreshes() }
+                refreshes.append(Refresh(id: existing, judgement: judgement, provenanceJSON: row.provenanceJSON, label: label.microseconds))
+                refreshedIDs.insert(existing)
+                if refreshes.count == Self.refreshBatch { try flushRefreshes() }
                 refreshed += 1
             } else {
                 let statement = insertJudgement
@@ -130,8 +124,8 @@ public final class JudgementImportWriter {
                 statement.bind(8, judgement.tlp.rawValue)
                 statement.bind(9, Int64(judgement.priority))
                 statement.bind(10, judgement.reason)
-                statement.bind(11, start)
-                statement.bind(12, end)
+                statement.bind(11, micros(judgement.validTime.start))
+                statement.bind(12, judgement.validTime.end.map(micros))
                 statement.bind(13, row.provenanceJSON)
                 statement.bind(14, label.microseconds)
                 statement.bind(15, nowMicros)
@@ -140,7 +134,56 @@ public final class JudgementImportWriter {
                 added += 1
             }
         }
+        try flushRefreshes()
         return (added, refreshed)
+    }
+
+    /// Writes the waiting refreshes in one UPDATE … FROM (VALUES …). A refresh moves the label, so the
+    /// `judgement_keeps_versions` trigger makes each UPDATE keep a statement journal of every page it changes: one
+    /// statement for 64 neighbouring rows journals a few dozen pages, one per row journaled about a dozen each
+    /// (the re-import's profile was a third malloc/free of those journals). Same rows, values, labels and versions.
+    private func flushRefreshes() throws {
+        guard !refreshes.isEmpty else { return }
+        let statement = try refreshStatement(rows: refreshes.count)
+        var index: Int32 = 1
+        for refresh in refreshes {
+            let judgement = refresh.judgement
+            statement.bind(index, refresh.id)
+            statement.bind(index + 1, Int64(judgement.disposition.rawValue))
+            statement.bind(index + 2, judgement.confidence.rawValue)
+            statement.bind(index + 3, judgement.severity.rawValue)
+            statement.bind(index + 4, judgement.tlp.rawValue)
+            statement.bind(index + 5, Int64(judgement.priority))
+            statement.bind(index + 6, judgement.reason)
+            statement.bind(index + 7, micros(judgement.validTime.start))
+            statement.bind(index + 8, judgement.validTime.end.map(micros))
+            statement.bind(index + 9, refresh.provenanceJSON)
+            statement.bind(index + 10, refresh.label)
+            index += 11
+        }
+        statement.bind(index, nowMicros)
+        _ = try statement.step()
+        statement.reset()
+        refreshes.removeAll(keepingCapacity: true)
+        refreshedIDs.removeAll(keepingCapacity: true)
+    }
+
+    private func refreshStatement(rows: Int) throws -> RawStatement {
+        if let statement = refreshStatements[rows] { return statement }
+        // Numbered parameters: an anonymous `?` after `?N` would take N + 1 onwards.
+        let values = (0..<rows).map { row in "(" + (1...11).map { "?\(row * 11 + $0)" }.joined(separator: ", ") + ")" }
+        let statement = try RawStatement(
+            db,
+            sql: """
+                UPDATE judgement SET disposition = v.column2, confidence = v.column3, severity = v.column4, tlp = v.column5,
+                    priority = v.column6, reason = v.column7, valid_start = v.column8, valid_end = v.column9,
+                    provenance = v.column10, label = v.column11, modified = ?\(rows * 11 + 1)
+                FROM (VALUES \(values.joined(separator: ", "))) AS v
+                WHERE judgement.id = v.column1
+                """
+        )
+        refreshStatements[rows] = statement
+        return statement
     }
 
     /// The observable's row id, inserting it if it is new (then no judgement can refer to it yet).

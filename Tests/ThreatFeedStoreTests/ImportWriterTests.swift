@@ -13,7 +13,7 @@ import ThreatFeedTesting
         "new.example", "https://new.example/path", "192.0.2.7", "2001:db8::1", String(repeating: "ab", count: 32),
         "shared.example", "new.example",  // the same value twice in one import: the second refreshes the first
         "", "reason.example",
-    ]
+    ] + (0..<150).map { "bulk\($0).example" }  // more than one 64-row UPDATE of refreshes
 
     func judgements(start: Date, round: Int) throws -> [ImportedJudgement] {
         try Self.values.enumerated().compactMap { line, value in
@@ -91,9 +91,9 @@ import ThreatFeedTesting
                 let expected = try snapshot(rowStore)
                 let actual = try snapshot(pageStore)
                 #expect(actual == expected)
-                // Three rounds over eight lines with one repeat: the refreshes left their versions behind.
+                // Three rounds over 158 lines with one repeat: the refreshes left their versions behind.
                 let versions = try DatabaseQueue(path: pageStore.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgement_version") }
-                #expect(versions == 1 + 8 + 8)
+                #expect(versions == 1 + 158 + 158)
                 let uuids = try DatabaseQueue(path: pageStore.path).read { try String.fetchAll($0, sql: "SELECT uuid FROM judgement") }
                 #expect(uuids.allSatisfy { $0.hasPrefix("judgement-") && RandomUUID.isV4(String($0.dropFirst(10))) })
                 #expect(Set(uuids).count == uuids.count)
