@@ -37,11 +37,17 @@ let package = Package(
         // SQLite through GRDB: schema, migrations and queries named for what they mean.
         .target(
             name: "ThreatFeedStore",
-            dependencies: ["ThreatFeedCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ThreatFeedCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // the C API, for the import's reused statements (RawStatement)
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The system libxml2 (headers from libxml2-dev), seen only through ThreatFeedXML.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // glibc's malloc.h (mallopt), for the server's allocator arenas (AllocatorArenas).
+        .systemLibrary(name: "CMalloc"),
         // Untrusted XML in (libxml2 with no DTDs, no entities, no network, bounded) and escaping XML out.
         .target(name: "ThreatFeedXML", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         // Wire formats in and out (CTIA JSON/text, TAXII 1.1, STIX 1.x, import files). Knows no storage.
@@ -115,7 +121,7 @@ let package = Package(
         .target(
             name: "ThreatFeedService",
             dependencies: [
-                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD", "ThreatFeedActions", "ThreatFeedMail",
+                "ThreatFeedCore", "ThreatFeedStore", "ThreatFeedFormats", "ThreatFeedServer", "ThreatFeedETD", "ThreatFeedActions", "ThreatFeedMail", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -2,18 +2,30 @@
 public enum RandomUUID {
     public static func v4() -> String {
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
-        let hex = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
+        // Two draws, not sixteen: each is a getrandom(2) call, which the import's profile showed.
+        return v4(random: (generator.next(), generator.next()))
+    }
+
+    /// The UUID v4 text of 128 random bits (the version and variant bits are overwritten), for callers that draw
+    /// their random bytes in bulk.
+    public static func v4(random: (UInt64, UInt64)) -> String {
+        let hex: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var out = 0
+            for index in 0..<16 {
+                var byte = UInt8(truncatingIfNeeded: (index < 8 ? random.0 : random.1) >> (UInt64(index % 8) * 8))
+                if index == 6 { byte = (byte & 0x0F) | 0x40 }  // version 4
+                if index == 8 { byte = (byte & 0x3F) | 0x80 }  // RFC 4122 variant
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[out] = UInt8(ascii: "-")
+                    out += 1
+                }
+                text[out] = hex.utf8Start[Int(byte >> 4)]
+                text[out + 1] = hex.utf8Start[Int(byte & 0x0F)]
+                out += 2
+            }
+            return out
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// Whether `text` is a lower-case UUID v4 as `v4()` writes it.

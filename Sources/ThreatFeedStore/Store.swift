@@ -216,31 +216,33 @@ public final class Store: Sendable {
     ///
     /// Errors thrown by `body` that are not database errors pass through unchanged, after the rollback.
     public func writeNow<T>(_ body: (StoreWriter) throws -> T) throws -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    let writer = StoreWriter(db: db, now: clock())
-                    result = try body(writer)
-                    try writer.finish()
-                    return .commit
-                }
-                return result!
-            }
-        } catch let error as DatabaseError {
-            throw Store.translate(error, path: path)
-        }
+        try transaction(commit: true, body)
     }
 
     /// Like `write`, but always rolls back: the counts are real, the file is untouched (`--dry-run`).
     public func rehearse<T>(_ body: (StoreWriter) throws -> T) throws -> T {
+        try transaction(commit: false, body)
+    }
+
+    /// `writeNow` (or `rehearse`) for an import, whose transaction keeps its statement journals in memory
+    /// (`temp_store`, which SQLite reads when the transaction begins): see `StoreWriter.importJudgements`. Not for
+    /// every write: one large DELETE (retention) would journal every page it changes, in memory.
+    public func writeImport<T>(rehearsal: Bool, _ body: (StoreWriter) throws -> T) throws -> T {
+        try transaction(commit: !rehearsal, statementJournalsInMemory: true, body)
+    }
+
+    private func transaction<T>(commit: Bool, statementJournalsInMemory: Bool = false, _ body: (StoreWriter) throws -> T) throws -> T {
         do {
             return try pool.writeWithoutTransaction { db in
+                if statementJournalsInMemory { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+                defer { if statementJournalsInMemory { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") } }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     let writer = StoreWriter(db: db, now: clock())
                     result = try body(writer)
-                    return .rollback
+                    guard commit else { return .rollback }
+                    try writer.finish()
+                    return .commit
                 }
                 return result!
             }

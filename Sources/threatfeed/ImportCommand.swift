@@ -98,7 +98,7 @@ struct ImportCommand: ParsableCommand {
             }
         )
         do {
-            if dryRun { try store.rehearse(importer.run) } else { try store.writeNow(importer.run) }
+            try store.writeImport(rehearsal: dryRun, importer.run)
             progress.clear()
         } catch is Importer.StrictAbort {
             progress.clear()

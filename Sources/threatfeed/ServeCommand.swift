@@ -38,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Producer name in every STIX indicator (env THREATFEED_STIX_PRODUCER).") var stixProducer: String?
 
     func run() async throws {
+        AllocatorArenas.limitForServer()
         let settings = try global.settings()
         var flags: [SettingKey: String] = [:]
         flags[.host] = host

@@ -37,8 +37,36 @@ public enum LookupHostKey {
         case exactly(String)
     }
 
+    /// The labels in reverse order, each followed by a dot (`mail.example.com` → `com.example.mail.`); empty labels
+    /// dropped. Byte by byte: the import computes one per domain and URL, and split/reversed/joined showed in its profile.
     static func domainKey(_ host: String) -> String {
-        host.split(separator: ".", omittingEmptySubsequences: true).reversed().joined(separator: ".") + "."
+        var host = host
+        return host.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count + 1) { key in
+                var out = 0
+                var labelEnd = bytes.count
+                var index = bytes.count
+                while index >= 0 {
+                    if index == 0 || bytes[index - 1] == UInt8(ascii: ".") {
+                        if labelEnd > index {
+                            for byte in index..<labelEnd {
+                                key[out] = bytes[byte]
+                                out += 1
+                            }
+                            key[out] = UInt8(ascii: ".")
+                            out += 1
+                        }
+                        labelEnd = index - 1
+                    }
+                    index -= 1
+                }
+                if out == 0 {
+                    key[0] = UInt8(ascii: ".")
+                    out = 1
+                }
+                return out
+            }
+        }
     }
 
     static func addressKey(_ address: String) -> String { "[" + address + "]" }

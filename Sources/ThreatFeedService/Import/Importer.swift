@@ -49,15 +49,66 @@ public final class Importer {
         self.onReject = onReject
     }
 
+    /// Records per page handed from the parsing thread to the writer.
+    static let pageSize = 1_024
+
+    /// Parses on a thread of its own while this one writes (pages of `pageSize`, at most four waiting), all in the
+    /// caller's transaction; rejections and progress are reported here, in file order.
     public func run(_ writer: StoreWriter) throws {
         summary = ImportSummary()
         let (target, created) = try writer.indicator(named: indicatorName)
         summary.createdIndicator = created
-        for (path, data) in inputs {
+        let channel = ImportPageChannel(capacity: 4)
+        let parsed = DispatchSemaphore(value: 0)
+        let parser = Thread { [inputs, defaults, source, now = writer.now] in
+            channel.finish(Result { try Importer.parse(inputs, defaults: defaults, source: source, now: now, into: channel) })
+            parsed.signal()
+        }
+        parser.stackSize = 8 << 20
+        parser.start()
+        // Whatever ends the writing (an error, a database failure), the parser stops and is gone before we return.
+        defer {
+            channel.cancel()
+            parsed.wait()
+        }
+        try writer.importJudgements(into: target.id) { store in
+            while let page = try channel.receive() {
+                let path = inputs[page.file].path
+                for rejection in page.rejections {
+                    summary.rejected += 1
+                    onReject(path, rejection)
+                }
+                let counts = try store.record(page.rows)
+                summary.added += counts.added
+                summary.refreshed += counts.refreshed
+                if !page.rows.isEmpty { onRecord(URL(fileURLWithPath: path).lastPathComponent, page.lastLine, summary) }
+            }
+        }
+        if strict, summary.rejected > 0 { throw StrictAbort() }
+    }
+
+    /// The writer cancelled: the parser stops.
+    private struct Cancelled: Error {}
+
+    /// Parses every file in order into pages of judgements (the command's defaults applied) and sends them.
+    private static func parse(
+        _ inputs: [(path: String, data: Data)], defaults: Defaults, source: String?, now: Date, into channel: ImportPageChannel
+    ) throws {
+        for (file, (path, data)) in inputs.enumerated() {
             let fileName = URL(fileURLWithPath: path).lastPathComponent
             let format = defaults.format == .auto ? ImportFormat.detect(fileName: fileName, prefix: data.prefix(512)) : defaults.format
-            let source = self.source ?? "import:\(fileName)"
-            let validFor = defaults.validFor.seconds
+            let source = source ?? "import:\(fileName)"
+            let defaultEnd = now.addingTimeInterval(defaults.validFor.seconds)
+            // `{"import.file":"…","import.line":"N"}`, as JSONString.object writes it, from a prefix made once.
+            let provenancePrefix = "{" + JSONString.quoted("import.file") + ":" + JSONString.quoted(fileName) + ","
+                + JSONString.quoted("import.line") + ":\""
+            var page = ParsedImportPage(file: file)
+            page.rows.reserveCapacity(pageSize)
+            func send() throws {
+                guard channel.send(page) else { throw Cancelled() }
+                page = ParsedImportPage(file: file)
+                page.rows.reserveCapacity(pageSize)
+            }
             do {
                 try ImportParser.parse(
                     data, format: format, forcedType: defaults.forcedType,
@@ -72,27 +123,25 @@ public final class Importer {
                             priority: record.priority ?? 95,
                             reason: record.reason,
                             validTime: ValidTime(
-                                start: record.validFrom ?? writer.now,
-                                end: record.openEnded ? nil : (record.validUntil ?? writer.now.addingTimeInterval(validFor))
-                            ),
-                            provenance: ["import.file": fileName, "import.line": String(record.line)]
+                                start: record.validFrom ?? now,
+                                end: record.openEnded ? nil : (record.validUntil ?? defaultEnd)
+                            )
                         )
-                        switch try writer.record(judgement, in: target.id) {
-                        case .added: summary.added += 1
-                        case .refreshed: summary.refreshed += 1
-                        }
-                        onRecord(fileName, record.line, summary)
+                        page.rows.append(ImportedJudgement(judgement: judgement, provenanceJSON: provenancePrefix + String(record.line) + "\"}"))
+                        page.lastLine = record.line
+                        if page.rows.count >= pageSize { try send() }
                     },
                     reject: { rejection in
-                        summary.rejected += 1
-                        onReject(path, rejection)
+                        page.rejections.append(rejection)
+                        if page.rejections.count >= pageSize { try send() }
                     }
                 )
             } catch let error as ImportFileError {
+                try send()
                 throw ConfigurationError.file(path, "\(error)")
             }
+            try send()
         }
-        if strict, summary.rejected > 0 { throw StrictAbort() }
     }
 }
 

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import Testing
+import ThreatFeedCore
+import ThreatFeedTesting
+
+@testable import ThreatFeedStore
+
+/// The import's page writer stores exactly what `record(_:in:)` stores row by row: the same observables, judgement
+/// columns (but the random uuid), labels in order, earlier versions and indicator revision.
+@Suite struct ImportWriterTests {
+    static let values = [
+        "new.example", "https://new.example/path", "192.0.2.7", "2001:db8::1", String(repeating: "ab", count: 32),
+        "shared.example", "new.example",  // the same value twice in one import: the second refreshes the first
+        "", "reason.example",
+    ] + (0..<150).map { "bulk\($0).example" }  // more than one 64-row UPDATE of refreshes
+
+    func judgements(start: Date, round: Int) throws -> [ImportedJudgement] {
+        try Self.values.enumerated().compactMap { line, value in
+            guard !value.isEmpty else { return nil }
+            let judgement = Judgement(
+                observable: try Observable(parsing: value), source: "import:list.txt",
+                reason: value.hasPrefix("reason") ? "round \(round)" : nil,
+                validTime: ValidTime(start: start, end: value.hasPrefix("192") ? nil : start.addingTimeInterval(86_400))
+            )
+            return ImportedJudgement(judgement: judgement, provenanceJSON: #"{"import.line":"\#(line + 1)"}"#)
+        }
+    }
+
+    /// Every table the writes touch, as rows of text, without the random ids (uuids, indicator ids).
+    func snapshot(_ store: Store) throws -> [String] {
+        try DatabaseQueue(path: store.path).read { db in
+            try ["SELECT id, type, value, host_key FROM observable ORDER BY id",
+                 """
+                 SELECT id, observable_id, source, disposition, confidence, severity, tlp, priority, reason, valid_start,
+                     valid_end, provenance, label, created, modified FROM judgement ORDER BY id
+                 """,
+                 """
+                 SELECT judgement_id, disposition, confidence, severity, tlp, priority, reason, valid_start, valid_end,
+                     provenance, label, modified FROM judgement_version ORDER BY judgement_id, label
+                 """,
+                 "SELECT name, revision FROM indicator ORDER BY name",
+                 "SELECT value FROM store_state WHERE key = 'last_label'"].flatMap { sql in
+                try Row.fetchAll(db, sql: sql).map { "\($0)" }
+            }
+        }
+    }
+
+    func fill(_ store: Store, clock: TestClock, pages: Bool) throws {
+        // Another indicator already holds one value: the import shares its observable row.
+        try store.writeNow { writer in
+            let (other, _) = try writer.indicator(named: EntityName("other"))
+            try writer.record(
+                Judgement(observable: try Observable(parsing: "shared.example"), source: "etd", validTime: ValidTime(start: clock.now, end: nil)),
+                in: other.id
+            )
+        }
+        for round in 0..<3 {
+            clock.advance(by: 60)
+            let rows = try judgements(start: clock.now, round: round)
+            try store.writeNow { writer in
+                let (target, _) = try writer.indicator(named: EntityName("imported"))
+                if pages {
+                    // Two pages, so a refresh can come from a later page than its insert.
+                    let counts = try writer.importJudgements(into: target.id) { page in
+                        (try page.record(Array(rows.prefix(4))), try page.record(Array(rows.dropFirst(4))))
+                    }
+                    let added = counts.0.added + counts.1.added
+                    let refreshed = counts.0.refreshed + counts.1.refreshed
+                    #expect(added + refreshed == rows.count)
+                    #expect(added == (round == 0 ? rows.count - 1 : 0), "round \(round): \(counts)")
+                } else {
+                    for row in rows {
+                        var judgement = row.judgement
+                        judgement.provenance = ["import.line": String(row.provenanceJSON!.dropFirst(16).dropLast(2))]
+                        try writer.record(judgement, in: target.id)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func pagesStoreWhatRecordStoresRowByRow() async throws {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let byRow = TestClock(start)
+        let byPage = TestClock(start)
+        try await withTemporaryStore(clock: byRow) { rowStore in
+            try await withTemporaryStore(clock: byPage) { pageStore in
+                try fill(rowStore, clock: byRow, pages: false)
+                try fill(pageStore, clock: byPage, pages: true)
+                let expected = try snapshot(rowStore)
+                let actual = try snapshot(pageStore)
+                #expect(actual == expected)
+                // Three rounds over 158 lines with one repeat: the refreshes left their versions behind.
+                let versions = try DatabaseQueue(path: pageStore.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgement_version") }
+                #expect(versions == 1 + 158 + 158)
+                let uuids = try DatabaseQueue(path: pageStore.path).read { try String.fetchAll($0, sql: "SELECT uuid FROM judgement") }
+                #expect(uuids.allSatisfy { $0.hasPrefix("judgement-") && RandomUUID.isV4(String($0.dropFirst(10))) })
+                #expect(Set(uuids).count == uuids.count)
+            }
+        }
+    }
+}
