@@ -16,8 +16,9 @@ import GRDB
 ///
 /// An observable judged by several sources counts once: its events are those of the union of its judgements'
 /// windows (an island starts where no other judgement covered the microsecond before; ties go to the lowest id).
-/// A write subtracts the events of the observable's judgements before it (a BEFORE trigger) and adds those after it
-/// (an AFTER trigger); the queries are index searches of the few judgements of one (indicator, observable).
+/// A judgement alone on its observable (one source, the usual case) adds or subtracts its own window's events with a
+/// few single-row upserts. Otherwise a write subtracts the union's events before it (a BEFORE trigger) and adds them
+/// after it (an AFTER trigger), through index searches of the few judgements of that (indicator, observable).
 enum JudgementTallyMigration {
     static let identifier = "v17-judgement-tally"
 
@@ -84,7 +85,35 @@ enum JudgementTallyMigration {
         "a.indicator_id = \(row).indicator_id AND a.observable_id = \(row).observable_id"
     }
 
-    static let windowChanged = "OLD.valid_start IS NOT NEW.valid_start OR OLD.valid_end IS NOT NEW.valid_end"
+    /// Whether another judgement of the row's (indicator, observable) exists: only then are islands needed.
+    static func shared(_ row: String) -> String {
+        "EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = \(row).indicator_id AND x.observable_id = \(row).observable_id AND x.id <> \(row).id)"
+    }
+
+    static let windowChanged = "(OLD.valid_start IS NOT NEW.valid_start OR OLD.valid_end IS NOT NEW.valid_end)"
+
+    /// The events of a judgement alone on its observable (the usual case: one source), as single-row upserts with no
+    /// subquery to materialise: an import pays a few B-tree writes per row, not a union over its observable.
+    static func alone(_ sign: Int, _ row: String, added: Bool) -> String {
+        func upsert(grain: Int, at: String, _ starts: String, _ stops: String, _ ends: String, _ added: String, when condition: String) -> String {
+            """
+            INSERT INTO judgement_tally (indicator_id, grain, at, type, starts, stops, ends, added)
+            SELECT \(row).indicator_id, \(grain), \(grain == 0 ? at : day(at)), o.type, \(starts), \(stops), \(ends), \(added)
+            FROM observable o WHERE o.id = \(row).observable_id AND \(condition)
+            ON CONFLICT (indicator_id, grain, at, type) DO UPDATE SET starts = starts + excluded.starts,
+                stops = stops + excluded.stops, ends = ends + excluded.ends, added = added + excluded.added;
+            """
+        }
+        let nonEmpty = "(\(row).valid_end IS NULL OR \(row).valid_end >= \(row).valid_start)"
+        let stops = "CASE WHEN \(row).valid_end >= \(row).valid_start THEN \(sign) ELSE 0 END"
+        var statements: [String] = []
+        for grain in [0, 1] {
+            statements.append(upsert(grain: grain, at: "\(row).valid_start", "\(sign)", "0", "0", "0", when: nonEmpty))
+            statements.append(upsert(grain: grain, at: "\(row).valid_end", "0", stops, "\(sign)", "0", when: "\(row).valid_end IS NOT NULL"))
+        }
+        if added { statements.append(upsert(grain: 1, at: "\(row).created", "0", "0", "0", "\(sign)", when: "1")) }
+        return statements.joined(separator: "\n")
+    }
 
     static var schema: String {
         """
@@ -107,34 +136,59 @@ enum JudgementTallyMigration {
             SELECT RAISE(ABORT, 'a judgement''s indicator, observable and creation time never change');
         END;
 
-        CREATE TRIGGER judgement_tally_before_insert BEFORE INSERT ON judgement
+        -- a judgement alone on its observable in its indicator: its own window
+        CREATE TRIGGER judgement_tally_insert_alone AFTER INSERT ON judgement
+        WHEN NOT \(shared("NEW"))
+        BEGIN
+            \(alone(1, "NEW", added: true))
+        END;
+
+        CREATE TRIGGER judgement_tally_update_alone AFTER UPDATE OF valid_start, valid_end ON judgement
+        WHEN \(windowChanged) AND NOT \(shared("NEW"))
+        BEGIN
+            \(alone(-1, "OLD", added: false))
+            \(alone(1, "NEW", added: false))
+        END;
+
+        CREATE TRIGGER judgement_tally_delete_alone AFTER DELETE ON judgement
+        WHEN NOT EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = OLD.indicator_id AND x.observable_id = OLD.observable_id)
+        BEGIN
+            \(alone(-1, "OLD", added: true))
+        END;
+
+        -- several judgements (sources) on one observable: the union of their windows, before and after the change
+        CREATE TRIGGER judgement_tally_before_insert_shared BEFORE INSERT ON judgement
+        WHEN EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = NEW.indicator_id AND x.observable_id = NEW.observable_id)
         BEGIN
             \(tally(-1, islands(where: pair("NEW"))))
         END;
 
-        CREATE TRIGGER judgement_tally_after_insert AFTER INSERT ON judgement
+        CREATE TRIGGER judgement_tally_after_insert_shared AFTER INSERT ON judgement
+        WHEN \(shared("NEW"))
         BEGIN
             \(tally(1, islands(where: pair("NEW")) + "\nUNION ALL " + own("NEW", added: true)))
         END;
 
-        CREATE TRIGGER judgement_tally_before_update BEFORE UPDATE OF valid_start, valid_end ON judgement
-        WHEN \(windowChanged)
+        CREATE TRIGGER judgement_tally_before_update_shared BEFORE UPDATE OF valid_start, valid_end ON judgement
+        WHEN \(windowChanged) AND \(shared("OLD"))
         BEGIN
             \(tally(-1, islands(where: pair("OLD")) + "\nUNION ALL " + own("OLD", added: false)))
         END;
 
-        CREATE TRIGGER judgement_tally_after_update AFTER UPDATE OF valid_start, valid_end ON judgement
-        WHEN \(windowChanged)
+        CREATE TRIGGER judgement_tally_after_update_shared AFTER UPDATE OF valid_start, valid_end ON judgement
+        WHEN \(windowChanged) AND \(shared("NEW"))
         BEGIN
             \(tally(1, islands(where: pair("NEW")) + "\nUNION ALL " + own("NEW", added: false)))
         END;
 
-        CREATE TRIGGER judgement_tally_before_delete BEFORE DELETE ON judgement
+        CREATE TRIGGER judgement_tally_before_delete_shared BEFORE DELETE ON judgement
+        WHEN \(shared("OLD"))
         BEGIN
             \(tally(-1, islands(where: pair("OLD")) + "\nUNION ALL " + own("OLD", added: true)))
         END;
 
-        CREATE TRIGGER judgement_tally_after_delete AFTER DELETE ON judgement
+        CREATE TRIGGER judgement_tally_after_delete_shared AFTER DELETE ON judgement
+        WHEN EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = OLD.indicator_id AND x.observable_id = OLD.observable_id)
         BEGIN
             \(tally(1, islands(where: pair("OLD"))))
         END;
