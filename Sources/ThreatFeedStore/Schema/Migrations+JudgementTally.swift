@@ -195,19 +195,15 @@ enum JudgementTallyMigration {
         """
     }
 
-    /// The same events for every judgement already stored, in one statement.
+    /// The same events for every judgement already stored, in one statement. Upserted row by row rather than grouped
+    /// first: a GROUP BY over every event would build its temporary B-tree in memory (`temp_store = MEMORY`), over a
+    /// gigabyte for a million judgements.
     static var backfill: String {
         let events = islands(where: "1") + """
 
             UNION ALL SELECT indicator_id, observable_id, valid_end, 0, 0, 1, 0 FROM judgement WHERE valid_end IS NOT NULL
             UNION ALL SELECT indicator_id, observable_id, created, 0, 0, 0, 1 FROM judgement
             """
-        return """
-            INSERT INTO judgement_tally (indicator_id, grain, at, type, starts, stops, ends, added)
-            SELECT e.indicator_id, g.grain, \(bucket) AS bucket, o.type, sum(e.starts), sum(e.stops), sum(e.ends), sum(e.added)
-            FROM (\(events)) e JOIN observable o ON o.id = e.observable_id CROSS JOIN \(grains)
-            WHERE g.grain = 1 OR e.added = 0
-            GROUP BY e.indicator_id, g.grain, bucket, o.type
-            """
+        return tally(1, events)
     }
 }
