@@ -32,7 +32,8 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A statement that fires triggers (judgement_tally) keeps a statement journal; in a file, that is a score
             // of writes per imported row (strace: 16k → 399k pwrite calls for 20,000 rows). In memory it is a buffer.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // The writer only: readers sort a million rows for the CTIA text view, which in memory tripled its peak.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

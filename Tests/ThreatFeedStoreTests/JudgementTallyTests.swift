@@ -292,6 +292,17 @@ import ThreatFeedTesting
         }
     }
 
+    /// The writer keeps statement journals in memory (trigger-firing statements); readers, which may sort a whole
+    /// feed, keep the default (files), so their memory stays flat.
+    @Test func onlyTheWriterKeepsTemporaryDataInMemory() async throws {
+        try await withTemporaryStore { store in
+            let reading = try store.readNow { try Int.fetchOne($0.db, sql: "PRAGMA temp_store") }
+            let writing = try store.writeNow { try Int.fetchOne($0.db, sql: "PRAGMA temp_store") }
+            #expect(reading == 0)
+            #expect(writing == 2)
+        }
+    }
+
     @Test func aJudgementKeepsItsIndicatorObservableAndCreation() async throws {
         try await withTemporaryStore { store in
             let id = try store.writeNow { writer -> String in
