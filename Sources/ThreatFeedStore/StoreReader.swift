@@ -279,12 +279,10 @@ public struct StoreReader {
         public var newestLabel: TimestampLabel?
     }
 
+    /// Live observables and judgements from `judgement_tally`, a sum of a few rows however large the indicator.
     public func statistics(ofIndicator id: String, at now: Date) throws -> IndicatorStatistics {
-        let live = try Int.fetchOne(
-            try db.cachedStatement(sql: "SELECT count(DISTINCT j.observable_id) FROM judgement j WHERE j.indicator_id = :indicator AND \(Self.live)"),
-            arguments: ["indicator": id, "now": micros(now)]
-        ) ?? 0
-        let total = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM judgement WHERE indicator_id = ?"), arguments: [id]) ?? 0
+        let live = try liveObservableTypes(ofIndicator: id, at: now).reduce(0) { $0 + $1.count }
+        let total = try judgementCount(ofIndicator: id)
         let newest = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT max(label) FROM judgement WHERE indicator_id = ?"), arguments: [id])
         return IndicatorStatistics(liveObservables: live, judgements: total, newestLabel: newest.map(TimestampLabel.init(microseconds:)))
     }

@@ -27,7 +27,7 @@ extension StoreWriter {
     /// indexes take values in random order, and with the default almost every insert spilled a page to the WAL and
     /// read another back (half of a million-line import's time in its profile).
     ///
-    /// Run it in `Store.writeImport`'s transaction, which keeps statement journals in memory: a refresh fires
+    /// The writer connection keeps statement journals in memory (`temp_store`, see `Store.init`): a refresh fires
     /// `judgement_keeps_versions`, so each UPDATE keeps a statement journal, which SQLite otherwise spills to a
     /// temporary file once it has grown past 64 KiB and then writes page by page for every later statement
     /// (24 writes per refreshed line in the re-import's profile). Only one statement's pages are in it at a time.

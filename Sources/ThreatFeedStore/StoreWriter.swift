@@ -229,8 +229,17 @@ public final class StoreWriter {
         let removed = db.changesCount
         try db.execute(sql: "DELETE FROM judgement_version WHERE modified < ?", arguments: [micros(cutoff)])
         try db.execute(sql: "DELETE FROM observable WHERE id NOT IN (SELECT observable_id FROM judgement)")
+        try pruneTally(before: cutoff)
         touchedIndicators.formUnion(indicators)
         return removed
+    }
+
+    /// Keeps `judgement_tally` small: readers use its instant rows only for today, so those of days before the
+    /// cutoff's eve go, as do rows whose events all cancelled out (deleted judgements).
+    func pruneTally(before cutoff: Date) throws {
+        let firstKept = (CalendarBucket.day(of: cutoff) - 1) &* CalendarBucket.microsPerDay
+        try db.execute(sql: "DELETE FROM judgement_tally WHERE grain = 0 AND at < ?", arguments: [firstKept])
+        try db.execute(sql: "DELETE FROM judgement_tally WHERE starts = 0 AND stops = 0 AND ends = 0 AND added = 0")
     }
 
     func nextLabel() throws -> TimestampLabel {

@@ -98,7 +98,7 @@ struct ImportCommand: ParsableCommand {
             }
         )
         do {
-            try store.writeImport(rehearsal: dryRun, importer.run)
+            try dryRun ? store.rehearse(importer.run) : store.writeNow(importer.run)
             progress.clear()
         } catch is Importer.StrictAbort {
             progress.clear()

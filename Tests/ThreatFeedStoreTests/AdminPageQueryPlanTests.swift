@@ -7,15 +7,19 @@ import ThreatFeedTesting
 @testable import ThreatFeedStore
 
 /// The administrator's pages must answer quickly on a store of a million judgements (Benchmarks/RESULTS.md): every
-/// query they run searches an index, and the one that walks an index in order (the remediation queue's newest rows)
+/// query they run searches an index (the feed figures: the primary key of `judgement_tally`, a few rows per day), and the one that walks an index in order (the remediation queue's newest rows)
 /// walks `remediation_updated` and stops at its limit.
 @Suite struct AdminPageQueryPlanTests {
     @Test func everyAdminPageQuerySearchesAnIndex() async throws {
         try await withTemporaryStore { store in
+            // The feed figures sum rows of the tally the triggers keep (v17), never the judgements themselves.
+            let tally = "judgement_tally USING PRIMARY KEY"
             let queries: [(String, StatementArguments, String)] = [
-                (StoreReader.liveObservableTypesSQL, ["indicator": "i", "now": 1], "judgement_indicator_label"),
-                (StoreReader.additionsPerDaySQL, ["indicator": "i", "since": 1], "judgement_indicator_label"),
-                (StoreReader.endsPerDaySQL, ["indicator": "i", "since": 1, "now": 2], "judgement_indicator_end"),
+                (StoreReader.liveObservableTypesSQL, ["indicator": "i", "now": 1, "today": 0, "todayStart": 0], tally),
+                (StoreReader.judgementCountSQL, ["i"], tally),
+                (StoreReader.additionsPerDaySQL, ["indicator": "i", "sinceDay": 1], tally),
+                (StoreReader.endsPerDaySQL, ["indicator": "i", "sinceDay": 1, "now": 2, "today": 0, "todayStart": 0], tally),
+                ("SELECT max(label) FROM judgement WHERE indicator_id = ?", ["i"], "judgement_indicator_label"),
                 (StoreReader.newestJudgementsSQL, ["i", 100], "judgement_indicator_label"),
                 (StoreReader.pollsPerHourSQL, ["feed", 1], "client_poll_hour"),
                 (StoreReader.convictionsPerDaySQL, [1], "etd_conviction_message_time"),
@@ -23,7 +27,8 @@ import ThreatFeedTesting
             ]
             for (sql, arguments, index) in queries {
                 let plan = try await Self.plan(store, sql, arguments)
-                #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(sql)\n\(plan)")
+                // A scan of a subquery's few rows is fine; a scan of a table is not.
+                #expect(!plan.contains { $0.hasPrefix("SCAN") && !$0.hasPrefix("SCAN (subquery") }, "\(sql)\n\(plan)")
                 #expect(plan.contains { $0.hasPrefix("SEARCH") && $0.contains(index) }, "\(sql)\n\(plan)")
             }
             let others = try await Self.plan(store, StoreReader.remediationOthersSQL, [100])

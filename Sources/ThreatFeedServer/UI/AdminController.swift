@@ -19,7 +19,6 @@ struct AdminController: Sendable {
     let recorder: PollRecorder
     let clock: @Sendable () -> Date
     let renderer: AdminTemplates.Renderer
-    let figures: AdminFiguresCache
 
     init(
         store: Store, configuration: ServerConfiguration, credentials: CredentialVerifier, sessions: AdminSessions, recorder: PollRecorder,
@@ -32,7 +31,6 @@ struct AdminController: Sendable {
         self.recorder = recorder
         self.clock = clock
         renderer = try AdminTemplates.Renderer()
-        figures = AdminFiguresCache(store: store)
     }
 
     /// The cookies are `Secure` whenever this server speaks HTTPS itself.
@@ -184,7 +182,8 @@ struct AdminController: Sendable {
         let configuration = configuration
         let (feeds, clientPolls, etd) = try await store.read { reader in
             (
-                try reader.feeds(), try reader.clientPolls(limit: 1_000),
+                try reader.feeds().map { OverviewFacts.FeedFacts(feed: $0, statistics: try reader.statistics(ofIndicator: $0.indicatorID, at: now)) },
+                try reader.clientPolls(limit: 1_000),
                 ConvictionChainHealth(
                     try reader.convictionChainStatus(blocklist: configuration.blocklistList),
                     now: now, pollingEnabled: configuration.etdPollingEnabled,
@@ -194,32 +193,27 @@ struct AdminController: Sendable {
                 )
             )
         }
-        var feedFacts: [OverviewFacts.FeedFacts] = []
-        for feed in feeds {
-            let statistics = try await figures.figures(ofIndicator: feed.indicatorID, detail: false, at: now).statistics
-            feedFacts.append(OverviewFacts.FeedFacts(feed: feed, statistics: statistics))
-        }
-        let facts = OverviewFacts(feeds: feedFacts, clientPolls: clientPolls, etd: etd, now: now)
+        let facts = OverviewFacts(feeds: feeds, clientPolls: clientPolls, etd: etd, now: now)
         return try render(OverviewPage(facts: facts, chrome: admin.chrome), template: "overview")
     }
 
     private func feedFacts(named name: String) async throws -> FeedFacts? {
         guard let feedName = try? EntityName(name) else { return nil }
         let now = clock()
-        guard let (feed, pollHours, newest, granted) = try await store.read({ reader -> (Feed, [ClientHourCount], [StoredJudgement], [String])? in
+        return try await store.read { reader -> FeedFacts? in
             guard let feed = try reader.feed(named: feedName) else { return nil }
-            return (
-                feed, try reader.pollsPerHour(feed: feed.name.value, since: now.addingTimeInterval(-Double(FeedPage.hours) * 3_600)),
-                try reader.newestJudgements(ofIndicator: feed.indicatorID, limit: FeedPage.newestLimit),
-                try reader.usersGranted(feed: feed.id).map(\.name.value)
+            // The figures are sums of a few rows of judgement_tally, read in the same snapshot as the rest.
+            let since = CalendarBucket.start(ofDay: CalendarBucket.day(of: now) - Int64(FeedPage.days) + 1)
+            return FeedFacts(
+                feed: feed, statistics: try reader.statistics(ofIndicator: feed.indicatorID, at: now),
+                types: try reader.liveObservableTypes(ofIndicator: feed.indicatorID, at: now),
+                additions: try reader.additionsPerDay(ofIndicator: feed.indicatorID, since: since),
+                ends: try reader.endsPerDay(ofIndicator: feed.indicatorID, since: since, now: now),
+                pollHours: try reader.pollsPerHour(feed: feed.name.value, since: now.addingTimeInterval(-Double(FeedPage.hours) * 3_600)),
+                newest: try reader.newestJudgements(ofIndicator: feed.indicatorID, limit: FeedPage.newestLimit),
+                grantedUsers: try reader.usersGranted(feed: feed.id).map(\.name.value), now: now
             )
-        }) else { return nil }
-        let figures = try await figures.figures(ofIndicator: feed.indicatorID, detail: true, at: now)
-        let detail = figures.detail ?? AdminFiguresCache.Detail(types: [], additions: [], ends: [])
-        return FeedFacts(
-            feed: feed, statistics: figures.statistics, types: detail.types, additions: detail.additions, ends: detail.ends,
-            pollHours: pollHours, newest: newest, grantedUsers: granted, now: now
-        )
+        }
     }
 
     static let maxQueryLength = 2_048

@@ -5,21 +5,32 @@ import ThreatFeedCore
 /// The queries behind the administrator's pages (`/ui/`). Each is an index search (AdminPageQueryPlanTests):
 /// a page must answer quickly on a store of a million judgements.
 extension StoreReader {
-    static let adminLive = "j.valid_start <= :now AND (j.valid_end IS NULL OR j.valid_end >= :now)"
+    // The figures come from `judgement_tally` (Migrations+JudgementTally): the day rows before today, then the
+    // instant rows of today up to now. :today is today's day number, :todayStart its first microsecond.
 
     static let liveObservableTypesSQL = """
-        SELECT o.type, count(DISTINCT j.observable_id) AS n FROM judgement j JOIN observable o ON o.id = j.observable_id
-        WHERE j.indicator_id = :indicator AND \(Self.adminLive) GROUP BY o.type ORDER BY n DESC, o.type
+        SELECT type, sum(n) AS n FROM (
+            SELECT type, starts - stops AS n FROM judgement_tally WHERE indicator_id = :indicator AND grain = 1 AND at < :today
+            UNION ALL
+            SELECT type, starts - CASE WHEN at < :now THEN stops ELSE 0 END FROM judgement_tally
+            WHERE indicator_id = :indicator AND grain = 0 AND at >= :todayStart AND at <= :now
+        ) GROUP BY type HAVING sum(n) > 0 ORDER BY n DESC, type
         """
 
+    static let judgementCountSQL = "SELECT sum(added) FROM judgement_tally WHERE indicator_id = ? AND grain = 1"
+
     static let additionsPerDaySQL = """
-        SELECT created / \(CalendarBucket.microsPerDay) AS day, count(*) AS n FROM judgement
-        WHERE indicator_id = :indicator AND label >= :since AND created >= :since GROUP BY day ORDER BY day
+        SELECT at AS day, sum(added) AS n FROM judgement_tally WHERE indicator_id = :indicator AND grain = 1 AND at >= :sinceDay
+        GROUP BY at HAVING sum(added) > 0 ORDER BY at
         """
 
     static let endsPerDaySQL = """
-        SELECT valid_end / \(CalendarBucket.microsPerDay) AS day, count(*) AS n FROM judgement
-        WHERE indicator_id = :indicator AND valid_end >= :since AND valid_end <= :now GROUP BY day ORDER BY day
+        SELECT at AS day, sum(ends) AS n FROM judgement_tally WHERE indicator_id = :indicator AND grain = 1 AND at >= :sinceDay AND at < :today
+        GROUP BY at HAVING sum(ends) > 0
+        UNION ALL
+        SELECT :today, sum(ends) FROM judgement_tally WHERE indicator_id = :indicator AND grain = 0 AND at >= :todayStart AND at <= :now
+        HAVING sum(ends) > 0
+        ORDER BY day
         """
 
     static let newestJudgementsSQL = """
@@ -41,30 +52,40 @@ extension StoreReader {
     static let remediationProblemsSQL = "\(remediationSelect) WHERE r.state IN ('failed', 'unconfirmed') ORDER BY r.updated DESC LIMIT ?"
     static let remediationOthersSQL = "\(remediationSelect) WHERE r.state NOT IN ('failed', 'unconfirmed') ORDER BY r.updated DESC LIMIT ?"
 
-    /// Live observables of the indicator by type (an observable judged by two sources counts once).
-    /// Reads the indicator's judgements through `judgement_indicator_label`.
+    static func today(_ now: Date) -> [String: any DatabaseValueConvertible] {
+        let today = CalendarBucket.day(of: now)
+        return ["now": micros(now), "today": today, "todayStart": today &* CalendarBucket.microsPerDay]
+    }
+
+    /// Live observables of the indicator by type (an observable judged by two sources counts once), most first.
     public func liveObservableTypes(ofIndicator id: String, at now: Date) throws -> [TypeCount] {
-        try Row.fetchAll(
-            try db.cachedStatement(sql: Self.liveObservableTypesSQL),
-            arguments: ["indicator": id, "now": micros(now)]
+        var arguments = Self.today(now)
+        arguments["indicator"] = id
+        return try Row.fetchAll(
+            try db.cachedStatement(sql: Self.liveObservableTypesSQL), arguments: StatementArguments(arguments)
         ).map { TypeCount(type: $0["type"], count: $0["n"]) }
     }
 
-    /// Judgements first created on each day since `since`. A judgement's label is handed out at its last write,
-    /// never before its creation, so `label >= since` narrows the search to the index range of recent writes.
+    /// How many judgements the indicator holds.
+    public func judgementCount(ofIndicator id: String) throws -> Int {
+        try Int.fetchOne(try db.cachedStatement(sql: Self.judgementCountSQL), arguments: [id]) ?? 0
+    }
+
+    /// Judgements (still stored) first created on each day from `since`'s day on.
     public func additionsPerDay(ofIndicator id: String, since: Date) throws -> [DayCount] {
         try Row.fetchAll(
             try db.cachedStatement(sql: Self.additionsPerDaySQL),
-            arguments: ["indicator": id, "since": micros(since)]
+            arguments: ["indicator": id, "sinceDay": CalendarBucket.day(of: since)]
         ).map { DayCount(day: $0["day"], count: $0["n"]) }
     }
 
-    /// Judgements whose validity ended on each day from `since` to `now` (ended by ETD or a policy, or expired).
-    /// Uses `judgement_indicator_end`.
+    /// Judgements whose validity ended on each day from `since`'s day to `now` (ended by ETD or a policy, or expired).
     public func endsPerDay(ofIndicator id: String, since: Date, now: Date) throws -> [DayCount] {
-        try Row.fetchAll(
-            try db.cachedStatement(sql: Self.endsPerDaySQL),
-            arguments: ["indicator": id, "since": micros(since), "now": micros(now)]
+        var arguments = Self.today(now)
+        arguments["indicator"] = id
+        arguments["sinceDay"] = CalendarBucket.day(of: since)
+        return try Row.fetchAll(
+            try db.cachedStatement(sql: Self.endsPerDaySQL), arguments: StatementArguments(arguments)
         ).map { DayCount(day: $0["day"], count: $0["n"]) }
     }
 

@@ -445,6 +445,7 @@ enum Migrations {
                     """
             )
         }
+        JudgementTallyMigration.register(in: &migrator)
         return migrator
     }
 }
