@@ -53,6 +53,13 @@ public final class JudgementImportWriter {
     /// Refreshes waiting for one UPDATE of many rows: see `flushRefreshes`.
     private var refreshes: [Refresh] = []
     private var refreshedIDs: Set<Int64> = []
+    /// The tally owed for inserts since the deferral began: see `DeferredImportTallyMigration`.
+    private let maxJudgementID: RawStatement
+    private let deferTally: RawStatement
+    private let settleTally: RawStatement
+    private let endDeferral: RawStatement
+    /// The largest judgement id before the deferred inserts, while the tally is deferred.
+    private var deferredAbove: Int64?
     /// UPDATE statements by number of rows, prepared when first needed.
     private var refreshStatements: [Int: RawStatement] = [:]
     static let refreshBatch = 64
@@ -84,12 +91,28 @@ public final class JudgementImportWriter {
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
                 """
         )
+        maxJudgementID = try RawStatement(db, sql: "SELECT coalesce(max(id), 0) FROM judgement")
+        deferTally = try RawStatement(db, sql: "INSERT INTO judgement_tally_deferred (only) VALUES (1)")
+        settleTally = try RawStatement(db, sql: DeferredImportTallyMigration.settlement)
+        endDeferral = try RawStatement(db, sql: "DELETE FROM judgement_tally_deferred")
         self.db = db
         writer.touchedIndicators.insert(indicatorID)
     }
 
     /// Records each judgement as `record(_:in:)` would, in order, each with the next timestamp label.
+    ///
+    /// The tally of the page's new judgements is settled in one statement before any refresh and at the end,
+    /// also when a row fails (the caller may roll back or keep what was written: either way flag and tally agree).
     public func record(_ page: [ImportedJudgement]) throws -> (added: Int, refreshed: Int) {
+        do {
+            return try recordDeferringTally(page)
+        } catch {
+            do { try settleTallyIfDeferred() } catch { _ = try? endDeferral.step(); endDeferral.reset(); deferredAbove = nil }
+            throw error
+        }
+    }
+
+    private func recordDeferringTally(_ page: [ImportedJudgement]) throws -> (added: Int, refreshed: Int) {
         var added = 0
         var refreshed = 0
         var uuids = JudgementUUIDs(count: page.count)
@@ -113,6 +136,7 @@ public final class JudgementImportWriter {
                 if refreshes.count == Self.refreshBatch { try flushRefreshes() }
                 refreshed += 1
             } else {
+                try deferTallyIfNeeded()
                 let statement = insertJudgement
                 statement.bind(1, uuids.next())
                 statement.bind(2, indicatorID)
@@ -135,7 +159,32 @@ public final class JudgementImportWriter {
             }
         }
         try flushRefreshes()
+        try settleTallyIfDeferred()
         return (added, refreshed)
+    }
+
+    private func deferTallyIfNeeded() throws {
+        guard deferredAbove == nil else { return }
+        defer { maxJudgementID.reset() }
+        guard try maxJudgementID.step() else {
+            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest judgement id")
+        }
+        let above = maxJudgementID.int64(column: 0)
+        _ = try deferTally.step()
+        deferTally.reset()
+        deferredAbove = above
+    }
+
+    /// Adds what the insert triggers skipped since `deferTallyIfNeeded`, and ends the deferral.
+    private func settleTallyIfDeferred() throws {
+        guard let above = deferredAbove else { return }
+        settleTally.bind(1, indicatorID)
+        settleTally.bind(2, above)
+        defer { settleTally.reset() }
+        _ = try settleTally.step()
+        _ = try endDeferral.step()
+        endDeferral.reset()
+        deferredAbove = nil
     }
 
     /// Writes the waiting refreshes in one UPDATE … FROM (VALUES …). A refresh moves the label, so the
@@ -144,6 +193,8 @@ public final class JudgementImportWriter {
     /// (the re-import's profile was a third malloc/free of those journals). Same rows, values, labels and versions.
     private func flushRefreshes() throws {
         guard !refreshes.isEmpty else { return }
+        // The update triggers read the tally of the refreshed rows' observables: it must count every row first.
+        try settleTallyIfDeferred()
         let statement = try refreshStatement(rows: refreshes.count)
         var index: Int32 = 1
         for refresh in refreshes {

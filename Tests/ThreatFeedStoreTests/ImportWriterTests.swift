@@ -40,6 +40,14 @@ import ThreatFeedTesting
                      provenance, label, modified FROM judgement_version ORDER BY judgement_id, label
                  """,
                  "SELECT name, revision FROM indicator ORDER BY name",
+                 // the import settles the tally per page; the same figures as the per-row triggers (which may leave
+                 // rows whose events cancelled out)
+                 """
+                 SELECT i.name, t.grain, t.at, t.type, t.starts, t.stops, t.ends, t.added FROM judgement_tally t
+                 JOIN indicator i ON i.id = t.indicator_id WHERE t.starts <> 0 OR t.stops <> 0 OR t.ends <> 0 OR t.added <> 0
+                 ORDER BY i.name, t.grain, t.at, t.type
+                 """,
+                 "SELECT count(*) AS deferred FROM judgement_tally_deferred",
                  "SELECT value FROM store_state WHERE key = 'last_label'"].flatMap { sql in
                 try Row.fetchAll(db, sql: sql).map { "\($0)" }
             }

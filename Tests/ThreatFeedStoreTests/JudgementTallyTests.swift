@@ -160,6 +160,131 @@ import ThreatFeedTesting
         }
     }
 
+    /// A window as the random writes make them: past or future starts (a microsecond apart at times), open or ended,
+    /// ended before it began.
+    static func randomWindow(now: Date, using random: inout SplitMix64) -> ValidTime {
+        let start = now.addingTimeInterval(Double(Int.random(in: -3 * 86_400...2 * 86_400, using: &random)) + 0.000_001 * Double(Int.random(in: 0..<3, using: &random)))
+        let end: Date? = Bool.random(using: &random) && Bool.random(using: &random)
+            ? nil : start.addingTimeInterval(Double(Int.random(in: -86_400...4 * 86_400, using: &random)))
+        return ValidTime(start: start, end: end)
+    }
+
+    static func deferredRows(_ store: Store) throws -> Int {
+        try store.readNow { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM judgement_tally_deferred") ?? -1 }
+    }
+
+    /// The import skips the insert triggers and settles each page in one statement (v18). Into an indicator whose
+    /// observables are already judged by other sources of it (and by another indicator): new judgements joining
+    /// those observables, refreshes of the other sources' judgements in the same page as such an insert, a line
+    /// twice (a refresh of a row not settled yet), new observables, empty, open and future windows, several pages.
+    @Test(arguments: [5, 6, 7, 8])
+    func anImportIntoObservablesJudgedByOtherSourcesKeepsTheTallyEqualToARecount(seed: UInt64) async throws {
+        var random = SplitMix64(state: seed)
+        let clock = TestClock(Date(timeIntervalSince1970: 1_767_225_600 + 22 * 3_600 + 0.5))
+        try await withTemporaryStore(clock: clock) { store in
+            let indicators = try store.writeNow { writer in
+                [try writer.indicator(named: EntityName("one")).indicator.id, try writer.indicator(named: EntityName("two")).indicator.id]
+            }
+            try store.writeNow { writer in
+                for value in Self.values {
+                    for indicator in indicators {
+                        for source in ["etd", "taxii2"] where Bool.random(using: &random) {
+                            let window = Self.randomWindow(now: writer.now, using: &random)
+                            try writer.record(Judgement(observable: try Observable(parsing: value), source: source, validTime: window), in: indicator)
+                        }
+                    }
+                }
+            }
+            try Self.expectTallyMatchesRecount(store, indicators, now: clock.now, "seed \(seed): before the imports")
+            let values = Self.values + ["e.example", "192.0.2.44", "http://f.example/y"]
+            for round in 0..<8 {
+                var done: [String] = []
+                try store.writeNow { writer in
+                    try writer.importJudgements(into: indicators[round % 3 == 2 ? 1 : 0]) { page in
+                        for _ in 0..<Int.random(in: 1...3, using: &random) {
+                            var rows: [ImportedJudgement] = []
+                            for _ in 0..<Int.random(in: 1...12, using: &random) {
+                                let value = values.randomElement(using: &random)!
+                                let source = ["import:a", "import:b", "etd"].randomElement(using: &random)!
+                                let window = Self.randomWindow(now: writer.now, using: &random)
+                                rows.append(ImportedJudgement(
+                                    judgement: Judgement(observable: try Observable(parsing: value), source: source, validTime: window), provenanceJSON: nil
+                                ))
+                                done.append("\(value) \(source) \(micros(window.start))…\(window.end.map { String(micros($0)) } ?? "open")")
+                            }
+                            let counts = try page.record(rows)
+                            done.append("page \(counts)")
+                        }
+                    }
+                }
+                #expect(try Self.deferredRows(store) == 0)
+                try Self.expectTallyMatchesRecount(store, indicators, now: clock.now, "seed \(seed) round \(round): \(done)")
+                clock.advance(by: Double(Int.random(in: 0...20 * 3_600, using: &random)) + 0.000_007)
+            }
+            // And the per-row triggers carry on from the settled figures.
+            try store.writeNow { writer in
+                try writer.record(Judgement(observable: try Observable(parsing: "e.example"), source: "late", validTime: ValidTime(start: writer.now)), in: indicators[0])
+                _ = try writer.pruneJudgements(endedBefore: writer.now)
+            }
+            try Self.expectTallyMatchesRecount(store, indicators, now: clock.now, "seed \(seed): written after the imports")
+        }
+    }
+
+    struct Abort: Error {}
+
+    /// An import that fails leaves the deferral flag and the tally as the judgements are: rolled back (as `--strict`
+    /// does when lines were rejected), rehearsed (`--dry-run`), or a row refused mid-page with the rows before it kept.
+    @Test func aFailedRolledBackOrRehearsedImportLeavesFlagAndTallyRight() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_767_225_600 + 9 * 3_600))
+        try await withTemporaryStore(clock: clock) { store in
+            let indicator = try store.writeNow { writer -> String in
+                let (indicator, _) = try writer.indicator(named: EntityName("kept"))
+                for value in Self.values.prefix(3) {
+                    try writer.record(Judgement(observable: try Observable(parsing: value), source: "etd", validTime: ValidTime(start: writer.now)), in: indicator.id)
+                }
+                return indicator.id
+            }
+            func rows(_ sources: [String]) throws -> [ImportedJudgement] {
+                try zip(Self.values, sources).map { value, source in
+                    ImportedJudgement(
+                        judgement: Judgement(observable: try Observable(parsing: value), source: source, validTime: ValidTime(start: clock.now, lasting: TimeSpan(seconds: 3_600))),
+                        provenanceJSON: nil
+                    )
+                }
+            }
+            let since = CalendarBucket.start(ofDay: CalendarBucket.day(of: clock.now) - 29)
+            let before = try store.readNow { try Self.fromTally($0, indicator, at: clock.now, since: since) }
+            let judgementsBefore = try store.readNow { try $0.countJudgements(ofIndicator: indicator) }
+
+            #expect(throws: Abort.self) {
+                try store.writeNow { writer in
+                    try writer.importJudgements(into: indicator) { page in
+                        _ = try page.record(try rows(["import", "etd", "import", "import"]))
+                        throw Abort()
+                    }
+                }
+            }
+            let counted = try store.rehearse { writer in
+                try writer.importJudgements(into: indicator) { page in try page.record(try rows(["import", "import", "etd", "import", "import"])) }
+            }
+            #expect(counted.added == 4)
+            #expect(try store.readNow { try Self.fromTally($0, indicator, at: clock.now, since: since) } == before)
+            #expect(try store.readNow { try $0.countJudgements(ofIndicator: indicator) } == judgementsBefore)
+            #expect(try Self.deferredRows(store) == 0)
+
+            try store.writeNow { writer in
+                try writer.db.execute(sql: "CREATE TEMP TRIGGER refuse BEFORE INSERT ON judgement WHEN NEW.source = 'refused' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+                defer { try? writer.db.execute(sql: "DROP TRIGGER temp.refuse") }
+                #expect(throws: DatabaseError.self) {
+                    try writer.importJudgements(into: indicator) { page in try page.record(try rows(["import", "import", "refused", "import"])) }
+                }
+            }
+            #expect(try Self.deferredRows(store) == 0)
+            #expect(try store.readNow { try $0.countJudgements(ofIndicator: indicator) } == judgementsBefore + 2)
+            try Self.expectTallyMatchesRecount(store, [indicator], now: clock.now, "the rows before the refused one kept")
+        }
+    }
+
     /// The paths the server's writers take: an import and a re-import (record), an ETD conviction page and the
     /// clearing of its message (which ends the judgement), a policy ending and retention.
     @Test func importConvictionEndingAndRetentionKeepTheFigures() async throws {

@@ -39,23 +39,24 @@ enum JudgementTallyMigration {
     /// An empty window (ended before it started: a future judgement ended early) is never live.
     static let nonEmpty = "(valid_end IS NULL OR valid_end >= valid_start)"
 
-    /// The union events of the judgements of `a` that pass `filter`: (indicator_id, observable_id, at, starts, stops,
-    /// ends, added).
-    static func islands(where filter: String) -> String {
+    /// The union events of the judgements of `a` (rows of `source`) that pass `filter`: (indicator_id, observable_id,
+    /// at, starts, stops, ends, added). `others` limits the judgements `b` counted as covering `a` (an import's
+    /// settlement computes the union as it was before its rows).
+    static func islands(from source: String = "judgement a", where filter: String, others: String = "") -> String {
         func other(_ condition: String) -> String {
             """
             NOT EXISTS (SELECT 1 FROM judgement b WHERE b.indicator_id = a.indicator_id AND b.observable_id = a.observable_id
-                AND (b.valid_end IS NULL OR b.valid_end >= b.valid_start) AND (\(condition)))
+                AND (b.valid_end IS NULL OR b.valid_end >= b.valid_start)\(others) AND (\(condition)))
             """
         }
         let coversStart = "(b.valid_start < a.valid_start AND (b.valid_end IS NULL OR b.valid_end >= a.valid_start - 1)) OR (b.valid_start = a.valid_start AND b.id < a.id)"
         let coversEnd = "(b.valid_start <= a.valid_end + 1 AND (b.valid_end IS NULL OR b.valid_end > a.valid_end)) OR (b.valid_end = a.valid_end AND b.id < a.id)"
         return """
             SELECT a.indicator_id, a.observable_id, a.valid_start AS at, 1 AS starts, 0 AS stops, 0 AS ends, 0 AS added
-            FROM judgement a WHERE \(filter) AND (a.valid_end IS NULL OR a.valid_end >= a.valid_start) AND \(other(coversStart))
+            FROM \(source) WHERE \(filter) AND (a.valid_end IS NULL OR a.valid_end >= a.valid_start) AND \(other(coversStart))
             UNION ALL
             SELECT a.indicator_id, a.observable_id, a.valid_end, 0, 1, 0, 0
-            FROM judgement a WHERE \(filter) AND a.valid_end >= a.valid_start AND \(other(coversEnd))
+            FROM \(source) WHERE \(filter) AND a.valid_end >= a.valid_start AND \(other(coversEnd))
             """
     }
 
@@ -115,6 +116,33 @@ enum JudgementTallyMigration {
         return statements.joined(separator: "\n")
     }
 
+    /// The insert triggers, firing only when `condition` (SQL ending in AND, or empty) holds too.
+    static func insertAloneTrigger(when condition: String) -> String {
+        """
+        CREATE TRIGGER judgement_tally_insert_alone AFTER INSERT ON judgement
+        WHEN \(condition)NOT \(shared("NEW"))
+        BEGIN
+            \(alone(1, "NEW", added: true))
+        END;
+        """
+    }
+
+    static func insertSharedTriggers(when condition: String) -> String {
+        """
+        CREATE TRIGGER judgement_tally_before_insert_shared BEFORE INSERT ON judgement
+        WHEN \(condition)EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = NEW.indicator_id AND x.observable_id = NEW.observable_id)
+        BEGIN
+            \(tally(-1, islands(where: pair("NEW"))))
+        END;
+
+        CREATE TRIGGER judgement_tally_after_insert_shared AFTER INSERT ON judgement
+        WHEN \(condition)\(shared("NEW"))
+        BEGIN
+            \(tally(1, islands(where: pair("NEW")) + "\nUNION ALL " + own("NEW", added: true)))
+        END;
+        """
+    }
+
     static var schema: String {
         """
         CREATE TABLE judgement_tally (
@@ -137,11 +165,7 @@ enum JudgementTallyMigration {
         END;
 
         -- a judgement alone on its observable in its indicator: its own window
-        CREATE TRIGGER judgement_tally_insert_alone AFTER INSERT ON judgement
-        WHEN NOT \(shared("NEW"))
-        BEGIN
-            \(alone(1, "NEW", added: true))
-        END;
+        \(insertAloneTrigger(when: ""))
 
         CREATE TRIGGER judgement_tally_update_alone AFTER UPDATE OF valid_start, valid_end ON judgement
         WHEN \(windowChanged) AND NOT \(shared("NEW"))
@@ -157,17 +181,7 @@ enum JudgementTallyMigration {
         END;
 
         -- several judgements (sources) on one observable: the union of their windows, before and after the change
-        CREATE TRIGGER judgement_tally_before_insert_shared BEFORE INSERT ON judgement
-        WHEN EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = NEW.indicator_id AND x.observable_id = NEW.observable_id)
-        BEGIN
-            \(tally(-1, islands(where: pair("NEW"))))
-        END;
-
-        CREATE TRIGGER judgement_tally_after_insert_shared AFTER INSERT ON judgement
-        WHEN \(shared("NEW"))
-        BEGIN
-            \(tally(1, islands(where: pair("NEW")) + "\nUNION ALL " + own("NEW", added: true)))
-        END;
+        \(insertSharedTriggers(when: ""))
 
         CREATE TRIGGER judgement_tally_before_update_shared BEFORE UPDATE OF valid_start, valid_end ON judgement
         WHEN \(windowChanged) AND \(shared("OLD"))

@@ -446,6 +446,7 @@ enum Migrations {
             )
         }
         JudgementTallyMigration.register(in: &migrator)
+        DeferredImportTallyMigration.register(in: &migrator)
         return migrator
     }
 }
