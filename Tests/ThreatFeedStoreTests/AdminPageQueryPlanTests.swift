@@ -37,6 +37,17 @@ import ThreatFeedTesting
         }
     }
 
+    /// The import's settlement of a page (v18) reads the page's new rows by id range and each of their observables'
+    /// judgements through an index, never the indicator's or the table's every row.
+    @Test func theImportSettlementReadsItsPageOnly() async throws {
+        try await withTemporaryStore { store in
+            let plan = try await Self.plan(store, DeferredImportTallyMigration.settlement, ["i", 0])
+            #expect(!plan.contains { $0.hasPrefix("SCAN") && !$0.hasPrefix("SCAN (subquery") && !["SCAN fresh", "SCAN p", "SCAN g", "SCAN e", "SCAN CONSTANT ROW"].contains($0) }, "\(plan)")
+            #expect(plan.contains { $0.hasPrefix("SEARCH n USING INTEGER PRIMARY KEY (rowid>?)") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("judgement_indicator") }, "\(plan)")
+        }
+    }
+
     static func plan(_ store: Store, _ sql: String, _ arguments: StatementArguments) async throws -> [String] {
         try await store.pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }

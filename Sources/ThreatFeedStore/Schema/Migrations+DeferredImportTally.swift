@@ -39,17 +39,28 @@ enum DeferredImportTallyMigration {
     /// events are few, so the grouping's temporary B-tree stays small.
     static var settlement: String {
         typealias T = JudgementTallyMigration
-        // `+indicator_id`: the new rows by id range, not the whole indicator through its index.
-        let pairs = "SELECT DISTINCT indicator_id, observable_id FROM judgement WHERE id > ?2 AND +indicator_id = ?1"
+        // The new rows by id range (NOT INDEXED still allows the rowid): not the whole indicator through its index,
+        // nor, for DISTINCT, the whole table in the order of its unique index. `shared`: another judgement of the
+        // same observable in the indicator; only those observables need the union of windows.
+        let fresh = """
+            SELECT n.indicator_id, n.observable_id, n.valid_start, n.valid_end, n.created, EXISTS (SELECT 1 FROM judgement x
+                WHERE x.indicator_id = n.indicator_id AND x.observable_id = n.observable_id AND x.id <> n.id) AS shared
+            FROM judgement n NOT INDEXED WHERE n.id > ?2 AND +n.indicator_id = ?1
+            """
+        let pairs = "SELECT DISTINCT indicator_id, observable_id FROM fresh WHERE shared"
         let joined = "pairs p JOIN judgement a ON a.indicator_id = p.indicator_id AND a.observable_id = p.observable_id"
         let before = T.islands(from: joined, where: "a.id <= ?2", others: " AND b.id <= ?2")
         let after = T.islands(from: joined, where: "1")
+        // A judgement alone on its observable starts and stops with its own window; every one ends and is created.
         let own = """
-            SELECT indicator_id, observable_id, valid_end, 0, 0, 1, 0 FROM judgement WHERE id > ?2 AND +indicator_id = ?1 AND valid_end IS NOT NULL
-            UNION ALL SELECT indicator_id, observable_id, created, 0, 0, 0, 1 FROM judgement WHERE id > ?2 AND +indicator_id = ?1
+            SELECT indicator_id, observable_id, valid_start, 1, 0, 0, 0 FROM fresh
+            WHERE NOT shared AND (valid_end IS NULL OR valid_end >= valid_start)
+            UNION ALL SELECT indicator_id, observable_id, valid_end, 0, NOT shared AND valid_end >= valid_start, 1, 0 FROM fresh
+            WHERE valid_end IS NOT NULL
+            UNION ALL SELECT indicator_id, observable_id, created, 0, 0, 0, 1 FROM fresh
             """
         return """
-            WITH pairs AS MATERIALIZED (\(pairs))
+            WITH fresh AS MATERIALIZED (\(fresh)), pairs AS MATERIALIZED (\(pairs))
             INSERT INTO judgement_tally (indicator_id, grain, at, type, starts, stops, ends, added)
             SELECT e.indicator_id, g.grain, \(T.bucket), o.type, sum(e.starts), sum(e.stops), sum(e.ends), sum(e.added)
             FROM (
