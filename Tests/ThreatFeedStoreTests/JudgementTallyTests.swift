@@ -96,18 +96,6 @@ import ThreatFeedTesting
         }
     }
 
-    /// A small deterministic generator, so that a failure reproduces.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let values = ["a.example", "b.example", "203.0.113.7", "http://c.example/x", "198.51.100.9", "d.example"]
     static let sources = ["import", "etd", "taxii2"]
 
@@ -116,7 +104,7 @@ import ThreatFeedTesting
     /// clock, midnights included: after each transaction the figures equal the recount, now and at every change to come.
     @Test(arguments: [1, 2, 3, 4])
     func randomWritesAndTimeKeepTheTallyEqualToARecount(seed: UInt64) async throws {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         let clock = TestClock(Date(timeIntervalSince1970: 1_767_225_600 + 13 * 3_600 + 0.25))
         try await withTemporaryStore(clock: clock) { store in
             let indicators = try store.writeNow { writer in
@@ -179,7 +167,7 @@ import ThreatFeedTesting
     /// twice (a refresh of a row not settled yet), new observables, empty, open and future windows, several pages.
     @Test(arguments: [5, 6, 7, 8])
     func anImportIntoObservablesJudgedByOtherSourcesKeepsTheTallyEqualToARecount(seed: UInt64) async throws {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         let clock = TestClock(Date(timeIntervalSince1970: 1_767_225_600 + 22 * 3_600 + 0.5))
         try await withTemporaryStore(clock: clock) { store in
             let indicators = try store.writeNow { writer in
@@ -368,7 +356,7 @@ import ThreatFeedTesting
     static func fillBeforeTally(path: String, now: Date) throws -> [String] {
         let queue = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(queue, upTo: "v16-admin-pages")
-        var random = SplitMix64(state: 99)
+        var random = SplitMix64(seed: 99)
         let ids = try queue.write { db -> [String] in
             let writer = StoreWriter(db: db, now: now)
             let ids = [try writer.indicator(named: EntityName("old")).indicator.id, try writer.indicator(named: EntityName("older")).indicator.id]
