@@ -25,6 +25,13 @@ struct StoreLiveJudgementReader: LiveJudgementReader {
         )
     }
 
+    func forEachLiveJudgementRow(in window: LiveJudgementWindow, _ body: (LiveJudgementRow) throws -> Void) throws {
+        try reader.forEachLiveJudgementRow(
+            ofIndicator: window.indicatorID, at: window.now, after: window.after, upTo: window.upTo, offset: window.offset,
+            limit: window.limit, body
+        )
+    }
+
     func forEachLiveObservable(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws {
         try reader.forEachLiveObservable(ofIndicator: id, at: now, body)
     }

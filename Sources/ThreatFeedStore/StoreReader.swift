@@ -117,7 +117,7 @@ public struct StoreReader {
     // MARK: Judgements
 
     /// The SQL condition "valid time covers :now", inclusive at both ends as CTIM's `valid-now?`.
-    private static let live = "j.valid_start <= :now AND (j.valid_end IS NULL OR j.valid_end >= :now)"
+    static let live = "j.valid_start <= :now AND (j.valid_end IS NULL OR j.valid_end >= :now)"
 
     /// Live observables of an indicator, each once, in value order (bytewise, as `/view.txt` wants).
     public func forEachLiveObservableByValue(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws {

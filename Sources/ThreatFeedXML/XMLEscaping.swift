@@ -23,23 +23,37 @@ public enum XMLEscaping {
 
     private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
+    /// `appendText` for UTF-8 bytes borrowed from elsewhere (a database row): the bytes must be valid UTF-8.
+    public static func appendText(utf8 bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        append(bytes, attribute: false, to: &output)
+    }
+
     private static func append(_ text: String, attribute: Bool, to output: inout [UInt8]) {
         var text = text
-        text.withUTF8 { bytes in
+        text.withUTF8 { append($0, attribute: attribute, to: &output) }
+    }
+
+    /// Copies runs of bytes that need nothing in one go; a byte the table marks is looked at closely.
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, attribute: Bool, to output: inout [UInt8]) {
+        (attribute ? attributeMarks : textMarks).withUnsafeBufferPointer { marks in
             var clean = 0  // start of the run not yet copied
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
+                guard marks[Int(byte)] != 0 else {
+                    index += 1
+                    continue
+                }
                 let escape: [UInt8]?
                 var width = 1
                 switch byte {
                 case UInt8(ascii: "&"): escape = amp
                 case UInt8(ascii: "<"): escape = lt
                 case UInt8(ascii: ">"): escape = gt
-                case UInt8(ascii: "\""): escape = attribute ? quot : nil
+                case UInt8(ascii: "\""): escape = quot
                 case 0x0D: escape = cr
-                case 0x0A: escape = attribute ? lf : nil
-                case 0x09: escape = attribute ? tab : nil
+                case 0x0A: escape = lf
+                case 0x09: escape = tab
                 case 0x00..<0x20: escape = replacement
                 case 0xEF
                 where index + 2 < bytes.count && bytes[index + 1] == 0xBF && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
@@ -55,6 +69,22 @@ public enum XMLEscaping {
                 index += width
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<bytes.count]))
+        }
+    }
+
+    /// Bytes that may need escaping, per byte value (non-zero: look closer): `&<>`, C0 controls, and 0xEF, which
+    /// starts U+FFFE/U+FFFF. In text, `"`, tab and LF stay as they are.
+    private static let textMarks: [UInt8] = marks(attribute: false)
+    private static let attributeMarks: [UInt8] = marks(attribute: true)
+
+    private static func marks(attribute: Bool) -> [UInt8] {
+        (0...255).map { (byte: Int) -> UInt8 in
+            switch byte {
+            case 0x26, 0x3C, 0x3E, 0x0D, 0xEF: 1
+            case 0x22, 0x0A, 0x09: attribute ? 1 : 0
+            case 0x00..<0x20: 1
+            default: 0
+            }
         }
     }
 

@@ -36,6 +36,9 @@ public protocol LiveJudgementReader {
     func lastLabel() throws -> TimestampLabel
     func countLiveJudgements(ofIndicator id: String, at now: Date, after: TimestampLabel?, upTo: TimestampLabel?) throws -> Int
     func forEachLiveJudgement(in window: LiveJudgementWindow, _ body: (StoredJudgement) throws -> Void) throws
+    /// The same visit, each row as a borrowed `LiveJudgementRow` (what a TAXII 1.1 poll renders); the default builds
+    /// it from `forEachLiveJudgement(in:)`'s structs, the store from the statement's columns.
+    func forEachLiveJudgementRow(in window: LiveJudgementWindow, _ body: (LiveJudgementRow) throws -> Void) throws
     /// Live observables, each once, in the order they were first stored.
     func forEachLiveObservable(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws
     /// Live observables, each once, in bytewise value order (as `/view.txt` wants).
@@ -49,6 +52,10 @@ public protocol LiveJudgementReader {
 }
 
 extension LiveJudgementReader {
+    public func forEachLiveJudgementRow(in window: LiveJudgementWindow, _ body: (LiveJudgementRow) throws -> Void) throws {
+        try forEachLiveJudgement(in: window) { try $0.withLiveJudgementRow(body) }
+    }
+
     public func countLiveJudgements(ofIndicator id: String, at now: Date) throws -> Int {
         try countLiveJudgements(ofIndicator: id, at: now, after: nil, upTo: nil)
     }

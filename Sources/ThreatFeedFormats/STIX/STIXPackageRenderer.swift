@@ -70,14 +70,20 @@ public struct STIXPackageRenderer: Sendable {
     /// Appends the package to `writer`, indented as if its root were at `depth`.
     /// Every namespace it uses is declared on its root, so it stands alone inside `taxii_11:Content`.
     public func render(_ stored: StoredJudgement, into writer: inout XMLWriter, depth: Int) {
-        let fields = Fields(stored)
-        let shape = STIXPackageShape(stored.judgement)
-        if writer.indentWidth == 0 {
-            let template = templates[Self.shapeIndex(shape)]
-            writer.appendRaw { template.append(fields, to: &$0) }
-        } else {
-            write(shape, into: &writer, depth: depth) { field, writer in
-                writer.appendRaw { fields.append(field, to: &$0) }
+        stored.withLiveJudgementRow { render($0, into: &writer, depth: depth) }
+    }
+
+    /// The same from a borrowed row (what a poll reads from the store), byte for byte.
+    public func render(_ row: LiveJudgementRow, into writer: inout XMLWriter, depth: Int) {
+        let shape = STIXPackageShape(row)
+        Fields.with(row) { fields in
+            if writer.indentWidth == 0 {
+                let template = templates[Self.shapeIndex(shape)]
+                writer.appendRaw { template.append(fields, to: &$0) }
+            } else {
+                write(shape, into: &writer, depth: depth) { field, writer in
+                    writer.appendRaw { fields.append(field, to: &$0) }
+                }
             }
         }
     }
@@ -86,32 +92,36 @@ public struct STIXPackageRenderer: Sendable {
         ObservableType.allCases.firstIndex(of: shape.type)! * 4 + (shape.hasReason ? 2 : 0) + (shape.hasEnd ? 1 : 0)
     }
 
-    /// The variable parts of one package, computed once per block: id suffix and modified time are written several times.
+    /// The variable parts of one package. The id suffix and the modified time are written several times per package,
+    /// so they are formatted once, into a buffer on the stack, and copied.
     struct Fields {
-        let stored: StoredJudgement
-        let suffix: [UInt8]
-        let modified: [UInt8]
+        let row: LiveJudgementRow
+        let suffix: UnsafeBufferPointer<UInt8>
+        let modified: UnsafeBufferPointer<UInt8>
 
-        init(_ stored: StoredJudgement) {
-            self.stored = stored
-            suffix = STIXPackageRenderer.idSuffixBytes(stored.id)
-            var modified: [UInt8] = []
-            modified.reserveCapacity(32)
-            STIXPackageRenderer.appendTimestamp(stored.modified, to: &modified)
-            self.modified = modified
+        static func with(_ row: LiveJudgementRow, _ body: (Fields) -> Void) {
+            let suffixCapacity = max(row.id.count, STIXPackageRenderer.unnamed.count)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: suffixCapacity + TAXIITimestamp.length) { buffer in
+                let base = buffer.baseAddress!
+                let suffixCount = STIXPackageRenderer.writeIDSuffix(row.id, to: base)
+                TAXIITimestamp.write(TimestampLabel(microseconds: row.modifiedMicros), to: base + suffixCapacity)
+                body(Fields(
+                    row: row, suffix: UnsafeBufferPointer(start: base, count: suffixCount),
+                    modified: UnsafeBufferPointer(start: base + suffixCapacity, count: TAXIITimestamp.length)
+                ))
+            }
         }
 
         func append(_ field: STIXPackageField, to output: inout [UInt8]) {
-            let judgement = stored.judgement
             switch field {
             case .idSuffix: output.append(contentsOf: suffix)
             case .modified: output.append(contentsOf: modified)
-            case .disposition: XMLEscaping.appendText(judgement.disposition.name, to: &output)
-            case .reason: XMLEscaping.appendText(judgement.reason ?? "", to: &output)
-            case .validStart: STIXPackageRenderer.appendTimestamp(judgement.validTime.start, to: &output)
-            case .validEnd: judgement.validTime.end.map { STIXPackageRenderer.appendTimestamp($0, to: &output) }
-            case .value: XMLEscaping.appendText(judgement.observable.value, to: &output)
-            case .confidence: XMLEscaping.appendText(STIXPackageRenderer.vocabulary(judgement.confidence), to: &output)
+            case .disposition: output.append(contentsOf: STIXPackageRenderer.dispositionWord(row.disposition).utf8)
+            case .reason: XMLEscaping.appendText(utf8: row.reason, to: &output)
+            case .validStart: TAXIITimestamp.append(TimestampLabel(microseconds: row.validStartMicros), to: &output)
+            case .validEnd: row.validEndMicros.map { TAXIITimestamp.append(TimestampLabel(microseconds: $0), to: &output) }
+            case .value: XMLEscaping.appendText(utf8: row.value, to: &output)
+            case .confidence: output.append(contentsOf: STIXPackageRenderer.vocabulary(row.confidence).utf8)
             }
         }
     }
@@ -277,16 +287,58 @@ public struct STIXPackageRenderer: Sendable {
     static func idSuffix(_ judgementID: String) -> String { String(decoding: idSuffixBytes(judgementID), as: UTF8.self) }
 
     static func idSuffixBytes(_ judgementID: String) -> [UInt8] {
-        let bare = judgementID.hasPrefix("judgement-") ? judgementID.dropFirst("judgement-".count) : Substring(judgementID)
-        // Byte by byte: this runs once per block of every poll, and Unicode property lookups showed in profiles.
-        let bytes = bare.unicodeScalars.map { scalar -> UInt8 in
-            switch scalar.value {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2E, 0x5F, 0x2D: UInt8(scalar.value)  // 0-9 A-Z a-z . _ -
-            default: UInt8(ascii: "-")
+        var id = judgementID
+        return id.withUTF8 { id in
+            [UInt8](unsafeUninitializedCapacity: max(id.count, unnamed.count)) { buffer, count in
+                count = writeIDSuffix(id, to: buffer.baseAddress!)
             }
         }
-        return bytes.isEmpty ? Array("unnamed".utf8) : bytes
     }
+
+    static let unnamed = Array("unnamed".utf8)
+    private static let judgementPrefix = Array("judgement-".utf8)
+
+    /// Writes the id suffix of `id` (valid UTF-8) at `output`, which has room for `max(id.count, 7)` bytes, and
+    /// returns its length. Byte by byte: this runs once per block of every poll. One `-` per Unicode scalar outside
+    /// the NCName characters kept, as a scalar-by-scalar mapping of the `String` would write.
+    static func writeIDSuffix(_ id: UnsafeBufferPointer<UInt8>, to output: UnsafeMutablePointer<UInt8>) -> Int {
+        var start = 0
+        if id.starts(with: judgementPrefix) {
+            // `String.hasPrefix` compares characters: a combining mark right after the `-` joins it into another
+            // character, so the prefix does not match then. Only a non-ASCII byte there can start one.
+            if id.count == judgementPrefix.count || id[judgementPrefix.count] < 0x80 || !startsWithCombiningMark(id, at: judgementPrefix.count) {
+                start = judgementPrefix.count
+            }
+        }
+        var count = 0
+        for index in start..<id.count {
+            let byte = id[index]
+            switch byte {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2E, 0x5F, 0x2D:  // 0-9 A-Z a-z . _ -
+                output[count] = byte
+            case 0x80...0xBF:  // a continuation byte: its scalar already has its `-`
+                continue
+            default:
+                output[count] = UInt8(ascii: "-")
+            }
+            count += 1
+        }
+        if count == 0 {
+            for (index, byte) in unnamed.enumerated() { output[index] = byte }
+            return unnamed.count
+        }
+        return count
+    }
+
+    /// Whether the character that starts at byte `index` of `bytes` is not the scalar alone (a combining mark or
+    /// anything else extending the grapheme before it): `String` decides, for this rare non-ASCII case only.
+    private static func startsWithCombiningMark(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index - 1)...]), as: UTF8.self)
+        return text.first.map { $0.unicodeScalars.count > 1 } ?? false
+    }
+
+    /// The Title's first word: the disposition's name (letters only, nothing to escape).
+    static func dispositionWord(_ disposition: Disposition) -> String { disposition.name }
 
     /// HighMediumLowVocab-1.0 has no `Info`; informational is below low.
     static func vocabulary(_ confidence: Confidence) -> String {

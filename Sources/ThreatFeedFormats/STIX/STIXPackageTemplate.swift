@@ -18,10 +18,8 @@ struct STIXPackageShape: Hashable, Sendable {
         self.hasEnd = hasEnd
     }
 
-    init(_ judgement: Judgement) {
-        self.init(
-            type: judgement.observable.type, hasReason: !(judgement.reason ?? "").isEmpty, hasEnd: judgement.validTime.end != nil
-        )
+    init(_ row: LiveJudgementRow) {
+        self.init(type: row.type, hasReason: !row.reason.isEmpty, hasEnd: row.validEndMicros != nil)
     }
 }
 

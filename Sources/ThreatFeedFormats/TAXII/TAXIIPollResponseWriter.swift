@@ -68,10 +68,33 @@ public struct TAXIIPollResponseWriter: Sendable {
 
     /// One content block whose `Content` is one STIX package for `stored`, labelled with its label.
     public mutating func appendContentBlock(_ stored: StoredJudgement, renderer: STIXPackageRenderer) {
-        appendContentBlock(bindingID: renderer.version.contentBinding, timestampLabel: stored.label) { writer, depth in
-            renderer.render(stored, into: &writer, depth: depth)
-        }
+        stored.withLiveJudgementRow { appendContentBlock($0, renderer: renderer) }
     }
+
+    /// The same from a borrowed row, as a poll reads it. Compact blocks (what polls send) copy the block's constant
+    /// tags as prepared bytes around the package.
+    public mutating func appendContentBlock(_ row: LiveJudgementRow, renderer: STIXPackageRenderer) {
+        guard writer.indentWidth == 0 else {
+            appendContentBlock(bindingID: renderer.version.contentBinding, timestampLabel: row.label) { writer, depth in
+                renderer.render(row, into: &writer, depth: depth)
+            }
+            return
+        }
+        precondition(!finished, "content block appended after finish()")
+        let open = Self.compactOpen(renderer.version)
+        writer.appendRaw { $0.append(contentsOf: open) }
+        renderer.render(row, into: &writer, depth: 3)
+        writer.appendRaw { output in
+            output.append(contentsOf: Self.compactClose)
+            TAXIITimestamp.append(row.label, to: &output)
+            output.append(contentsOf: Self.compactEnd)
+        }
+        blockCount += 1
+    }
+
+    /// Everything written and not yet taken, without starting a new buffer: for a writer of `blocks` whose bytes are
+    /// handed on whole (a streamed chunk).
+    public var bytes: [UInt8] { writer.bytes }
 
     /// One content block whose content is XML written by `content` (one well-formed element,
     /// which clients read as the payload), given the writer and the depth to indent at.
@@ -119,6 +142,27 @@ public struct TAXIIPollResponseWriter: Sendable {
     private static let contentBinding = TAXIIMessageStart.qualified("Content_Binding")
     private static let content = TAXIIMessageStart.qualified("Content")
     private static let timestampLabel = TAXIIMessageStart.qualified("Timestamp_Label")
+
+    /// `<Content_Block><Content_Binding binding_id="…"/><Content>`, compact, per STIX version.
+    private static func compactOpen(_ version: STIXVersion) -> [UInt8] {
+        switch version {
+        case .v1_2: compactOpen1_2
+        case .v1_1_1: compactOpen1_1_1
+        }
+    }
+
+    private static let compactOpen1_2 = compactOpen(bindingID: STIXVersion.v1_2.contentBinding)
+    private static let compactOpen1_1_1 = compactOpen(bindingID: STIXVersion.v1_1_1.contentBinding)
+
+    private static func compactOpen(bindingID: String) -> [UInt8] {
+        var writer = TAXIIPollResponseWriter.blocks(indentWidth: 0, reservingCapacity: 256)
+        writer.openBlock(bindingID: bindingID)
+        return writer.takeBytes()
+    }
+
+    /// `</Content><Timestamp_Label>`, then the label, then `</Timestamp_Label></Content_Block>`, compact.
+    private static let compactClose = Array("</\(content)><\(timestampLabel)>".utf8)
+    private static let compactEnd = Array("</\(timestampLabel)></\(contentBlock)>".utf8)
 
     private mutating func openBlock(bindingID: String) {
         precondition(!finished, "content block appended after finish()")

@@ -20,8 +20,20 @@ public enum TAXIITimestamp {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Bytes in a written label: `YYYY-MM-DDThh:mm:ss.ffffffZ` (the year is always four digits).
+    public static let length = 27
+
     /// Appends the label as `YYYY-MM-DDThh:mm:ss.ffffffZ`.
     public static func append(_ label: TimestampLabel, to output: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            write(label, to: buffer.baseAddress!)
+            output.append(contentsOf: UnsafeBufferPointer(buffer))
+        }
+    }
+
+    /// Writes the label's `length` bytes at `output`: a poll writes several timestamps per block, each straight from
+    /// the integer (no `Date`, no calendar object, no temporary array).
+    public static func write(_ label: TimestampLabel, to output: UnsafeMutablePointer<UInt8>) {
         let micros = label.microseconds
         var seconds = micros / 1_000_000
         var fraction = micros % 1_000_000
@@ -36,30 +48,29 @@ public enum TAXIITimestamp {
             days -= 1
         }
         let (year, month, day) = CivilCalendar.date(fromDays: days)
-        appendDigits(year, 4, &output)
-        output.append(UInt8(ascii: "-"))
-        appendDigits(month, 2, &output)
-        output.append(UInt8(ascii: "-"))
-        appendDigits(day, 2, &output)
-        output.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3_600, 2, &output)
-        output.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 3_600 / 60, 2, &output)
-        output.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, 2, &output)
-        output.append(UInt8(ascii: "."))
-        appendDigits(fraction, 6, &output)
-        output.append(UInt8(ascii: "Z"))
+        writeDigits(year, 4, output)
+        output[4] = UInt8(ascii: "-")
+        writeDigits(month, 2, output + 5)
+        output[7] = UInt8(ascii: "-")
+        writeDigits(day, 2, output + 8)
+        output[10] = UInt8(ascii: "T")
+        writeDigits(secondOfDay / 3_600, 2, output + 11)
+        output[13] = UInt8(ascii: ":")
+        writeDigits(secondOfDay % 3_600 / 60, 2, output + 14)
+        output[16] = UInt8(ascii: ":")
+        writeDigits(secondOfDay % 60, 2, output + 17)
+        output[19] = UInt8(ascii: ".")
+        writeDigits(fraction, 6, output + 20)
+        output[26] = UInt8(ascii: "Z")
     }
 
-    /// Written in place, last digit first: a poll writes several timestamps per block, and a temporary array
-    /// per field showed in its profile.
-    private static func appendDigits(_ value: Int64, _ width: Int, _ output: inout [UInt8]) {
-        var rest = value < 0 ? 0 : value  // labels before year 0 do not occur
-        var index = output.count + width - 1
-        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-        while index >= output.count - width {
-            output[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+    /// The lowest `width` decimal digits of `value`, zero-padded, last digit first; a negative value (a year before
+    /// 0, which labels never reach) is written as zeros.
+    private static func writeDigits(_ value: Int64, _ width: Int, _ output: UnsafeMutablePointer<UInt8>) {
+        var rest = value < 0 ? 0 : value
+        var index = width - 1
+        while index >= 0 {
+            output[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
             rest /= 10
             index -= 1
         }

@@ -82,8 +82,8 @@ struct TAXIIPollService: Sendable {
                 inclusiveEnd: end, recordCount: TAXIIRecordCount(count), indentWidth: 0,
                 reservingCapacity: 1024 + count * Self.blockSizeEstimate
             )
-            try reader.forEachLiveJudgement(
-                ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end, withProvenance: false
+            try reader.forEachLiveJudgementRow(
+                in: LiveJudgementWindow(indicatorID: feed.indicatorID, now: now, after: request.exclusiveBegin, upTo: end)
             ) { writer.appendContentBlock($0, renderer: renderer) }
             return (end, writer.blockCount, Optional(writer.finish()))
         }
@@ -178,14 +178,14 @@ struct TAXIIPollService: Sendable {
                     var blocks = TAXIIPollResponseWriter.blocks(indentWidth: 0, reservingCapacity: limit * Self.blockSizeEstimate)
                     var rows = 0
                     var last: TimestampLabel?
-                    try reader.forEachLiveJudgement(
-                        ofIndicator: indicatorID, at: now, after: after, upTo: end, limit: limit, withProvenance: false
+                    try reader.forEachLiveJudgementRow(
+                        in: LiveJudgementWindow(indicatorID: indicatorID, now: now, after: after, upTo: end, limit: limit)
                     ) {
                         blocks.appendContentBlock($0, renderer: renderer)
                         rows += 1
                         last = $0.label
                     }
-                    return (ByteBuffer(bytes: blocks.takeBytes()), last, rows == limit)
+                    return (ByteBuffer(bytes: blocks.bytes), last, rows == limit)
                 }
             }
             var current = try await chunk(after: begin, limit: Self.firstStreamChunk)

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import ThreatFeedCore
+
+extension StoreReader {
+    /// `forEachLiveJudgement`'s rows, each handed over as a `LiveJudgementRow` that borrows the statement's column
+    /// bytes: a full poll renders a million rows without building a `String`, `Date` or `Judgement` for any of them.
+    ///
+    /// Text reads as GRDB reads a `String` (up to the first NUL, invalid UTF-8 repaired), so the rendered bytes are
+    /// those of the struct path; only the rare repaired value is copied.
+    public func forEachLiveJudgementRow(
+        ofIndicator id: String, at now: Date, after: TimestampLabel? = nil, upTo: TimestampLabel? = nil, offset: Int = 0,
+        limit: Int? = nil, _ body: (LiveJudgementRow) throws -> Void
+    ) throws {
+        let statement = try db.cachedStatement(sql: """
+            SELECT j.uuid, j.label, j.modified, o.type, o.value, j.disposition, j.confidence, j.reason, j.valid_start, j.valid_end
+            FROM judgement j JOIN observable o ON o.id = j.observable_id
+            WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
+            ORDER BY j.label LIMIT :limit OFFSET :offset
+            """)
+        let rows = try Row.fetchCursor(
+            statement,
+            arguments: [
+                "indicator": id, "now": micros(now), "after": after?.microseconds ?? Int64.min,
+                "upTo": upTo?.microseconds ?? Int64.max, "limit": limit ?? -1, "offset": offset,
+            ]
+        )
+        let handle = statement.sqliteStatement
+        var repairs = RepairedText()
+        defer { repairs.free() }
+        while try rows.next() != nil {
+            let typeName = repairs.text(handle, 3)
+            let type = LiveJudgementRow.observableType(typeName) ?? .domain
+            let end: Int64? = sqlite3_column_type(handle, 9) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 9)
+            let row = LiveJudgementRow(
+                id: repairs.text(handle, 0), label: TimestampLabel(microseconds: sqlite3_column_int64(handle, 1)),
+                modifiedMicros: sqlite3_column_int64(handle, 2), type: type, value: repairs.text(handle, 4),
+                disposition: Disposition(rawValue: Int(sqlite3_column_int64(handle, 5))) ?? .unknown,
+                confidence: LiveJudgementRow.confidence(repairs.text(handle, 6)) ?? .unknown, reason: repairs.text(handle, 7),
+                validStartMicros: sqlite3_column_int64(handle, 8), validEndMicros: end
+            )
+            try body(row)
+            repairs.free()
+        }
+    }
+}
+
+/// Text columns as `String(cString:)` (how GRDB decodes text) would see them, without building the `String`: up to the
+/// first NUL, and valid UTF-8. The bytes are SQLite's own unless they need repair; repaired copies live until `free()`.
+struct RepairedText {
+    private var copies: [UnsafeMutableBufferPointer<UInt8>] = []
+
+    /// Column `column` of the current row; empty for NULL.
+    mutating func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let pointer = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let stored = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
+        return repaired(stored)
+    }
+
+    /// `bytes` cut at the first NUL, repaired if not valid UTF-8.
+    mutating func repaired(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var ascii = true
+        var length = bytes.count
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == 0 {
+                length = index
+                break
+            }
+            if byte >= 0x80 { ascii = false }
+        }
+        let text = UnsafeBufferPointer(rebasing: bytes[..<length])
+        if ascii || String(validating: text, as: UTF8.self) != nil { return text }
+        var repaired = String(decoding: text, as: UTF8.self)
+        let copy = repaired.withUTF8 { utf8 in
+            let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: utf8.count)
+            _ = copy.initialize(from: utf8)
+            return copy
+        }
+        copies.append(copy)
+        return UnsafeBufferPointer(copy)
+    }
+
+    mutating func free() {
+        for copy in copies { copy.deallocate() }
+        copies.removeAll(keepingCapacity: true)
+    }
+}
