@@ -43,12 +43,22 @@ public struct LiveJudgementRow {
 
     /// The type whose name `bytes` spell exactly, as `ObservableType(rawValue:)` reads a `String`.
     public static func observableType(_ bytes: UnsafeBufferPointer<UInt8>) -> ObservableType? {
-        ObservableType.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) }
+        typeNames.first { equal(bytes, $0.name) }?.type
     }
 
     /// The confidence whose name `bytes` spell exactly, as `Confidence(rawValue:)` reads a `String`.
     public static func confidence(_ bytes: UnsafeBufferPointer<UInt8>) -> Confidence? {
-        Confidence.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) }
+        confidenceNames.first { equal(bytes, $0.name) }?.confidence
+    }
+
+    // Names as bytes, compared with memcmp: a poll looks two up per row.
+    private static let typeNames = ObservableType.allCases.map { (type: $0, name: Array($0.rawValue.utf8)) }
+    private static let confidenceNames = Confidence.allCases.map { (confidence: $0, name: Array($0.rawValue.utf8)) }
+
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: [UInt8]) -> Bool {
+        guard bytes.count == name.count else { return false }
+        guard let base = bytes.baseAddress, !name.isEmpty else { return true }
+        return name.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, name.count) == 0 }
     }
 }
 

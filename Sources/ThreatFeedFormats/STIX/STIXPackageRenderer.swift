@@ -303,7 +303,10 @@ public struct STIXPackageRenderer: Sendable {
     /// the NCName characters kept, as a scalar-by-scalar mapping of the `String` would write.
     static func writeIDSuffix(_ id: UnsafeBufferPointer<UInt8>, to output: UnsafeMutablePointer<UInt8>) -> Int {
         var start = 0
-        if id.starts(with: judgementPrefix) {
+        let prefixed = judgementPrefix.withUnsafeBufferPointer { prefix in
+            id.count >= prefix.count && memcmp(id.baseAddress!, prefix.baseAddress!, prefix.count) == 0
+        }
+        if prefixed {
             // `String.hasPrefix` compares characters: a combining mark right after the `-` joins it into another
             // character, so the prefix does not match then. Only a non-ASCII byte there can start one.
             if id.count == judgementPrefix.count || id[judgementPrefix.count] < 0x80 || !startsWithCombiningMark(id, at: judgementPrefix.count) {
