@@ -134,4 +134,32 @@ import ThreatFeedTesting
             }
         }
     }
+
+    /// Cut at the first NUL and repaired as `String(cString:)` does, wherever the NUL or the bad byte falls relative to
+    /// the eight-byte words the check reads.
+    @Test func columnTextReadsAsACString() {
+        var cases: [[UInt8]] = [[], [0], [0, 0x41], Array("plain".utf8), Array("\u{E9}t\u{E9} \u{1F600}".utf8)]
+        for length in [1, 7, 8, 9, 15, 16, 17, 31] {
+            for position in Set([0, length / 2, length - 1]) {
+                var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+                bytes[position] = 0xFF  // never valid UTF-8
+                cases.append(bytes)
+                bytes[position] = 0
+                cases.append(bytes)
+                bytes[position] = 0xC3  // a lone lead byte, or \u{E9} when followed by 0xA9
+                cases.append(bytes)
+                if position + 1 < length {
+                    bytes[position + 1] = 0xA9
+                    cases.append(bytes)
+                }
+            }
+        }
+        var reader = RepairedText()
+        defer { reader.free() }
+        for bytes in cases {
+            let expected = (bytes + [0]).withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            let read = bytes.withUnsafeBufferPointer { Array(reader.repaired($0)) }
+            #expect(read == Array(expected.utf8), "\(bytes)")
+        }
+    }
 }
