@@ -48,32 +48,37 @@ public enum TAXIITimestamp {
             days -= 1
         }
         let (year, month, day) = CivilCalendar.date(fromDays: days)
-        writeDigits(year, 4, output)
-        output[4] = UInt8(ascii: "-")
-        writeDigits(month, 2, output + 5)
-        output[7] = UInt8(ascii: "-")
-        writeDigits(day, 2, output + 8)
-        output[10] = UInt8(ascii: "T")
-        writeDigits(secondOfDay / 3_600, 2, output + 11)
-        output[13] = UInt8(ascii: ":")
-        writeDigits(secondOfDay % 3_600 / 60, 2, output + 14)
-        output[16] = UInt8(ascii: ":")
-        writeDigits(secondOfDay % 60, 2, output + 17)
-        output[19] = UInt8(ascii: ".")
-        writeDigits(fraction, 6, output + 20)
-        output[26] = UInt8(ascii: "Z")
+        let fourDigitYear = year < 0 ? 0 : year % 10_000  // the lowest four digits: labels stay within 0001–9999
+        digitPairs.withUnsafeBufferPointer { pairs in
+            let pairs = pairs.baseAddress!
+            writePair(fourDigitYear / 100, output, pairs)
+            writePair(fourDigitYear % 100, output + 2, pairs)
+            output[4] = UInt8(ascii: "-")
+            writePair(month, output + 5, pairs)
+            output[7] = UInt8(ascii: "-")
+            writePair(day, output + 8, pairs)
+            output[10] = UInt8(ascii: "T")
+            writePair(secondOfDay / 3_600, output + 11, pairs)
+            output[13] = UInt8(ascii: ":")
+            writePair(secondOfDay % 3_600 / 60, output + 14, pairs)
+            output[16] = UInt8(ascii: ":")
+            writePair(secondOfDay % 60, output + 17, pairs)
+            output[19] = UInt8(ascii: ".")
+            writePair(fraction / 10_000, output + 20, pairs)
+            writePair(fraction / 100 % 100, output + 22, pairs)
+            writePair(fraction % 100, output + 24, pairs)
+            output[26] = UInt8(ascii: "Z")
+        }
     }
 
-    /// The lowest `width` decimal digits of `value`, zero-padded, last digit first; a negative value (a year before
-    /// 0, which labels never reach) is written as zeros.
-    private static func writeDigits(_ value: Int64, _ width: Int, _ output: UnsafeMutablePointer<UInt8>) {
-        var rest = value < 0 ? 0 : value
-        var index = width - 1
-        while index >= 0 {
-            output[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-            index -= 1
-        }
+    /// "00" to "99": two digits per lookup, for the four timestamps of every polled block.
+    private static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
+
+    /// `value` (0...99) as two digits.
+    private static func writePair(_ value: Int64, _ output: UnsafeMutablePointer<UInt8>, _ pairs: UnsafePointer<UInt8>) {
+        let index = Int(value) &* 2
+        output[0] = pairs[index]
+        output[1] = pairs[index &+ 1]
     }
 
     private struct Scanner {
