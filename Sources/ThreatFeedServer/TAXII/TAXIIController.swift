@@ -168,7 +168,7 @@ struct TAXIIController: Sendable {
         try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await collect(body, upTo: limit) }
             group.addTask {
-                try await EventLoopSleep.sleep(for: timeout)
+                try await CoarseTimer.shared.sleep(for: timeout)
                 throw BodyTimedOut()
             }
             defer { group.cancelAll() }
