@@ -31,11 +31,29 @@ extension StoreWriter {
     /// `judgement_keeps_versions`, so each UPDATE keeps a statement journal, which SQLite otherwise spills to a
     /// temporary file once it has grown past 64 KiB and then writes page by page for every later statement
     /// (24 writes per refreshed line in the re-import's profile). Only one statement's pages are in it at a time.
-    public func importJudgements<T>(into indicatorID: String, _ body: (JudgementImportWriter) throws -> T) throws -> T {
+    ///
+    /// `expectedRows` (about the input's line count) lets a large import set aside the indexes whose keys arrive in
+    /// random order and build them once at the end (`ImportSetAside`), when it is at least `largeImport` rows and
+    /// the table holds no more than twice as many; the insert triggers are set aside by every import that inserts.
+    /// Everything set aside is back before this returns, also when `body` throws.
+    public func importJudgements<T>(
+        into indicatorID: String, expectedRows: Int = 0, largeImport: Int = JudgementImportWriter.largeImport,
+        _ body: (JudgementImportWriter) throws -> T
+    ) throws -> T {
         let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
         try db.execute(sql: "PRAGMA cache_size = -65536")
         defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-        return try body(try JudgementImportWriter(self, indicatorID: indicatorID))
+        let writer = try JudgementImportWriter(self, indicatorID: indicatorID, bulk: expectedRows >= largeImport ? expectedRows : nil)
+        let result: T
+        do {
+            result = try body(writer)
+        } catch {
+            // The caller rolls back; should it keep the rows, the schema is whole again (or this throws instead).
+            try writer.restoreSchema()
+            throw error
+        }
+        try writer.restoreSchema()
+        return result
     }
 }
 
@@ -60,6 +78,11 @@ public final class JudgementImportWriter {
     private let endDeferral: RawStatement
     /// The largest judgement id before the deferred inserts, while the tally is deferred.
     private var deferredAbove: Int64?
+    /// A refresh batch's earlier versions and tally, while the update triggers are set aside: see `flushRefreshes`.
+    private let keepVersions: RawStatement
+    private let untallyRefreshes: RawStatement
+    private let tallyRefreshes: RawStatement
+    private var refreshedYet = false
     /// UPDATE statements by number of rows, prepared when first needed.
     private var refreshStatements: [Int: RawStatement] = [:]
     static let refreshBatch = 64
@@ -72,8 +95,16 @@ public final class JudgementImportWriter {
     }
     /// Whether the last observable was new: a fresh import tries the insert first, a re-import the look-up first.
     private var expectNew = true
+    /// What the import took out of the schema at its first insert, put back by `restoreSchema`.
+    private var setAside = ImportSetAside()
+    private var insertedYet = false
+    /// The expected rows of a large import, if it is one.
+    private let bulk: Int?
+    /// The size from which an import counts as large: below it, index inserts fit the page cache anyway.
+    public static let largeImport = 50_000
 
-    init(_ writer: StoreWriter, indicatorID: String) throws {
+    init(_ writer: StoreWriter, indicatorID: String, bulk: Int? = nil) throws {
+        self.bulk = bulk
         let db = writer.db
         self.writer = writer
         self.indicatorID = indicatorID
@@ -95,6 +126,9 @@ public final class JudgementImportWriter {
         deferTally = try RawStatement(db, sql: "INSERT INTO judgement_tally_deferred (only) VALUES (1)")
         settleTally = try RawStatement(db, sql: DeferredImportTallyMigration.settlement)
         endDeferral = try RawStatement(db, sql: "DELETE FROM judgement_tally_deferred")
+        keepVersions = try RawStatement(db, sql: DeferredImportTallyMigration.refreshVersions)
+        untallyRefreshes = try RawStatement(db, sql: DeferredImportTallyMigration.refreshSettlement(-1))
+        tallyRefreshes = try RawStatement(db, sql: DeferredImportTallyMigration.refreshSettlement(1))
         self.db = db
         writer.touchedIndicators.insert(indicatorID)
     }
@@ -165,14 +199,27 @@ public final class JudgementImportWriter {
 
     private func deferTallyIfNeeded() throws {
         guard deferredAbove == nil else { return }
-        defer { maxJudgementID.reset() }
         guard try maxJudgementID.step() else {
+            maxJudgementID.reset()
             throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest judgement id")
         }
         let above = maxJudgementID.int64(column: 0)
+        maxJudgementID.reset()  // before any DDL: a pending statement would lock the schema
+        if !insertedYet {
+            insertedYet = true
+            try setAside.dropInsertTriggers(db)
+            // Row ids stand in for the row count (deletions leave gaps; the estimate only errs towards keeping).
+            if let bulk, above <= 2 * Int64(bulk) { try setAside.dropRandomOrderIndexes(db) }
+        }
         _ = try deferTally.step()
         deferTally.reset()
         deferredAbove = above
+    }
+
+    /// Puts back what the import set aside (rebuilding the indexes, if any, from every row).
+    func restoreSchema() throws {
+        guard !setAside.isEmpty else { return }
+        try setAside.restore(db)
     }
 
     /// Adds what the insert triggers skipped since `deferTallyIfNeeded`, and ends the deferral.
@@ -187,14 +234,32 @@ public final class JudgementImportWriter {
         deferredAbove = nil
     }
 
-    /// Writes the waiting refreshes in one UPDATE … FROM (VALUES …). A refresh moves the label, so the
-    /// `judgement_keeps_versions` trigger makes each UPDATE keep a statement journal of every page it changes: one
-    /// statement for 64 neighbouring rows journals a few dozen pages, one per row journaled about a dozen each
-    /// (the re-import's profile was a third malloc/free of those journals). Same rows, values, labels and versions.
+    /// Writes the waiting refreshes in one UPDATE … FROM (VALUES …): one statement journal for 64 neighbouring rows
+    /// rather than one per row (the re-import's profile was a third malloc/free of those journals). Same rows,
+    /// values, labels and versions as row by row.
+    ///
+    /// The update triggers (earlier versions, tally) are set aside at the first refresh (`ImportSetAside`): per row
+    /// they ran a dozen upserts through sub-programs. Their work is done per batch instead: the rows as they are
+    /// kept as versions, their pairs' tally taken away, the UPDATE, their pairs' tally added again.
     private func flushRefreshes() throws {
         guard !refreshes.isEmpty else { return }
-        // The update triggers read the tally of the refreshed rows' observables: it must count every row first.
+        // The refresh settlement reads the refreshed rows' observables: the tally must count every row first.
         try settleTallyIfDeferred()
+        if !refreshedYet {
+            refreshedYet = true
+            try setAside.dropUpdateTriggers(db)
+        }
+        var ids = "["
+        for (index, refresh) in refreshes.enumerated() {
+            if index > 0 { ids += "," }
+            ids += String(refresh.id)
+        }
+        ids += "]"
+        for batchStatement in [keepVersions, untallyRefreshes] {
+            batchStatement.bind(1, ids)
+            defer { batchStatement.reset() }
+            _ = try batchStatement.step()
+        }
         let statement = try refreshStatement(rows: refreshes.count)
         var index: Int32 = 1
         for refresh in refreshes {
@@ -215,6 +280,9 @@ public final class JudgementImportWriter {
         statement.bind(index, nowMicros)
         _ = try statement.step()
         statement.reset()
+        tallyRefreshes.bind(1, ids)
+        defer { tallyRefreshes.reset() }
+        _ = try tallyRefreshes.step()
         refreshes.removeAll(keepingCapacity: true)
         refreshedIDs.removeAll(keepingCapacity: true)
     }
