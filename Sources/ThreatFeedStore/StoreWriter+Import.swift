@@ -92,6 +92,30 @@ public final class JudgementImportWriter {
         var judgement: Judgement
         var provenanceJSON: String?
         var label: Int64
+        var observableID: Int64
+        /// The window before the refresh.
+        var oldStart: Int64
+        var oldEnd: Int64?
+        /// Another judgement on the same (indicator, observable): its tally is the union of their windows.
+        var shared: Bool
+    }
+    /// The observables of the waiting refreshes: an insert of another source's judgement on one of them writes the
+    /// refreshes first, so that `shared` still holds when they are written.
+    private var refreshedObservables: Set<Int64> = []
+    private let addTally: RawStatement
+    /// Tally changes of the batch's refreshes alone on their observable, summed per row of `judgement_tally`.
+    private var tallyChanges: [TallyKey: TallyChange] = [:]
+
+    private struct TallyKey: Hashable {
+        var grain: Int64
+        var at: Int64
+        var type: String
+    }
+
+    private struct TallyChange {
+        var starts: Int64 = 0
+        var stops: Int64 = 0
+        var ends: Int64 = 0
     }
     /// Whether the last observable was new: a fresh import tries the insert first, a re-import the look-up first.
     private var expectNew = true
@@ -113,7 +137,24 @@ public final class JudgementImportWriter {
             db, sql: "INSERT INTO observable (type, value, host_key) VALUES (?1, ?2, ?3) ON CONFLICT (type, value) DO NOTHING"
         )
         findObservable = try RawStatement(db, sql: "SELECT id FROM observable WHERE type = ?1 AND value = ?2")
-        findJudgement = try RawStatement(db, sql: "SELECT id FROM judgement WHERE indicator_id = ?1 AND observable_id = ?2 AND source = ?3")
+        // With its window and whether another judgement shares its (indicator, observable): see `flushRefreshes`.
+        findJudgement = try RawStatement(
+            db,
+            sql: """
+                SELECT id, valid_start, valid_end, EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = ?1
+                    AND x.observable_id = ?2 AND x.id <> judgement.id)
+                FROM judgement WHERE indicator_id = ?1 AND observable_id = ?2 AND source = ?3
+                """
+        )
+        addTally = try RawStatement(
+            db,
+            sql: """
+                INSERT INTO judgement_tally (indicator_id, grain, at, type, starts, stops, ends, added)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)
+                ON CONFLICT (indicator_id, grain, at, type) DO UPDATE SET starts = starts + excluded.starts,
+                    stops = stops + excluded.stops, ends = ends + excluded.ends
+                """
+        )
         insertJudgement = try RawStatement(
             db,
             sql: """
@@ -154,19 +195,31 @@ public final class JudgementImportWriter {
             let judgement = row.judgement
             let label = try writer.nextLabel()
             let (observableID, newObservable) = try observableID(of: judgement.observable)
-            var existing: Int64?
+            var existing: (id: Int64, start: Int64, end: Int64?, shared: Bool)?
             if !newObservable {
                 findJudgement.bind(1, indicatorID)
                 findJudgement.bind(2, observableID)
                 findJudgement.bind(3, judgement.source)
-                if try findJudgement.step() { existing = findJudgement.int64(column: 0) }
+                if try findJudgement.step() {
+                    existing = (
+                        findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2),
+                        findJudgement.int64(column: 3) != 0
+                    )
+                }
                 findJudgement.reset()
+                if existing == nil, refreshedObservables.contains(observableID) { try flushRefreshes() }
             }
             if let existing {
                 // The same judgement twice: its first refresh is written before the second, as row by row.
-                if refreshedIDs.contains(existing) { try flushRefreshes() }
-                refreshes.append(Refresh(id: existing, judgement: judgement, provenanceJSON: row.provenanceJSON, label: label.microseconds))
-                refreshedIDs.insert(existing)
+                if refreshedIDs.contains(existing.id) { try flushRefreshes() }
+                refreshes.append(
+                    Refresh(
+                        id: existing.id, judgement: judgement, provenanceJSON: row.provenanceJSON, label: label.microseconds,
+                        observableID: observableID, oldStart: existing.start, oldEnd: existing.end, shared: existing.shared
+                    )
+                )
+                refreshedIDs.insert(existing.id)
+                refreshedObservables.insert(observableID)
                 if refreshes.count == Self.refreshBatch { try flushRefreshes() }
                 refreshed += 1
             } else {
@@ -250,15 +303,29 @@ public final class JudgementImportWriter {
             try setAside.dropUpdateTriggers(db)
         }
         var ids = "["
+        var sharedIDs = "["
         for (index, refresh) in refreshes.enumerated() {
             if index > 0 { ids += "," }
             ids += String(refresh.id)
+            if refresh.shared {
+                if sharedIDs.count > 1 { sharedIDs += "," }
+                sharedIDs += String(refresh.id)
+            } else {
+                let type = refresh.judgement.observable.type.rawValue
+                addOwnWindow(-1, start: refresh.oldStart, end: refresh.oldEnd, type: type)
+                addOwnWindow(1, start: micros(refresh.judgement.validTime.start), end: refresh.judgement.validTime.end.map(micros), type: type)
+            }
         }
         ids += "]"
-        for batchStatement in [keepVersions, untallyRefreshes] {
-            batchStatement.bind(1, ids)
-            defer { batchStatement.reset() }
-            _ = try batchStatement.step()
+        sharedIDs += "]"
+        let anyShared = sharedIDs.count > 2
+        keepVersions.bind(1, ids)
+        _ = try keepVersions.step()
+        keepVersions.reset()
+        if anyShared {
+            untallyRefreshes.bind(1, sharedIDs)
+            defer { untallyRefreshes.reset() }
+            _ = try untallyRefreshes.step()
         }
         let statement = try refreshStatement(rows: refreshes.count)
         var index: Int32 = 1
@@ -280,11 +347,48 @@ public final class JudgementImportWriter {
         statement.bind(index, nowMicros)
         _ = try statement.step()
         statement.reset()
-        tallyRefreshes.bind(1, ids)
-        defer { tallyRefreshes.reset() }
-        _ = try tallyRefreshes.step()
+        if anyShared {
+            tallyRefreshes.bind(1, sharedIDs)
+            defer { tallyRefreshes.reset() }
+            _ = try tallyRefreshes.step()
+        }
+        for (key, change) in tallyChanges where change.starts != 0 || change.stops != 0 || change.ends != 0 {
+            addTally.bind(1, indicatorID)
+            addTally.bind(2, key.grain)
+            addTally.bind(3, key.at)
+            addTally.bind(4, key.type)
+            addTally.bind(5, change.starts)
+            addTally.bind(6, change.stops)
+            addTally.bind(7, change.ends)
+            defer { addTally.reset() }
+            _ = try addTally.step()
+        }
+        tallyChanges.removeAll(keepingCapacity: true)
+        refreshedObservables.removeAll(keepingCapacity: true)
         refreshes.removeAll(keepingCapacity: true)
         refreshedIDs.removeAll(keepingCapacity: true)
+    }
+
+    /// `sign` × the events of one judgement's own window, per instant and per day, as v17's
+    /// `judgement_tally_update_alone` adds them: a start if the window is not empty, a stop (if not empty) and an
+    /// end at its end.
+    private func addOwnWindow(_ sign: Int64, start: Int64, end: Int64?, type: String) {
+        for grain: Int64 in [0, 1] {
+            func at(_ micros: Int64) -> Int64 { grain == 0 ? micros : JudgementImportWriter.day(micros) }
+            if end.map({ $0 >= start }) ?? true {
+                tallyChanges[TallyKey(grain: grain, at: at(start), type: type), default: TallyChange()].starts += sign
+            }
+            if let end {
+                tallyChanges[TallyKey(grain: grain, at: at(end), type: type), default: TallyChange()].stops += end >= start ? sign : 0
+                tallyChanges[TallyKey(grain: grain, at: at(end), type: type), default: TallyChange()].ends += sign
+            }
+        }
+    }
+
+    /// The UTC day of a microsecond time, rounded down also before 1970 (as `JudgementTallyMigration.day`).
+    static func day(_ micros: Int64) -> Int64 {
+        let perDay = JudgementTallyMigration.microsPerDay
+        return (micros - ((micros % perDay) + perDay) % perDay) / perDay
     }
 
     private func refreshStatement(rows: Int) throws -> RawStatement {
