@@ -173,4 +173,38 @@ import ThreatFeedTesting
             #expect(tally == 158 + 200)
         }
     }
+
+    /// Two files of one import name the same observables (two sources): in one page a refresh of the first source's
+    /// judgement waits while the second source's judgement joins its observable, then both move their windows. The
+    /// refresh's tally (its own window while alone, the union once shared) must match a recount after each import.
+    @Test func twoSourcesOfOneObservableInOnePageKeepTheTallyExact() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withTemporaryStore(clock: clock) { store in
+            let values = ["a.example", "b.example", "192.0.2.9"]
+            func rows(_ sources: [String], hours: Double) throws -> [ImportedJudgement] {
+                try sources.flatMap { source in
+                    try values.map { value in
+                        ImportedJudgement(
+                            judgement: Judgement(
+                                observable: try Observable(parsing: value), source: source,
+                                validTime: ValidTime(start: clock.now, end: clock.now.addingTimeInterval(hours * 3_600))
+                            ),
+                            provenanceJSON: nil
+                        )
+                    }
+                }
+            }
+            var indicator = ""
+            for (round, sources) in [["one"], ["one", "two"], ["two", "one"], ["one", "two", "one"]].enumerated() {
+                clock.advance(by: 1_800)
+                try store.writeNow { writer in
+                    indicator = try writer.indicator(named: EntityName("two-sources")).0.id
+                    try writer.importJudgements(into: indicator, expectedRows: 9, largeImport: round % 2 == 0 ? 1 : .max) { page in
+                        _ = try page.record(try rows(sources, hours: Double(round + 1)))
+                    }
+                }
+                try JudgementTallyTests.expectTallyMatchesRecount(store, [indicator], now: clock.now, "round \(round): \(sources)")
+            }
+        }
+    }
 }
