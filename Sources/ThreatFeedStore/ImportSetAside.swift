@@ -24,7 +24,10 @@ struct ImportSetAside {
     ]
     static let randomOrderIndexes = ["judgement_uuid", "observable_host_key"]
 
-    static let sortCacheKiB = 16_384
+    /// The sort's memory while the indexes are rebuilt, and the page cache of a large import (64 MiB otherwise):
+    /// peak RSS 165 MiB with 64 / 16 MiB, a million lines.
+    static let sortCacheKiB = 8_192
+    static let bulkCacheKiB = 49_152
 
     private struct Object {
         var type: String
@@ -64,11 +67,20 @@ struct ImportSetAside {
     /// Puts back what was dropped (indexes first, then triggers, in their original definitions). Skips what
     /// exists again: after an error SQLite may have rolled the transaction back already, and the drop with it.
     ///
-    /// `CREATE INDEX` sorts in memory up to the page cache's size before it spills sorted runs to a temporary file:
-    /// with the import's 64 MiB cache that was 64 MiB more (peak RSS 262 MiB for a million rows), so the cache is
-    /// 16 MiB while the indexes are built (the caller sets it back).
+    /// `CREATE INDEX` sorts in memory up to the page cache's size before it spills sorted runs to a temporary file,
+    /// and with `temp_store = MEMORY` (the writer's setting) it never spills: a million uuids held 80 MiB more (peak
+    /// RSS 237 MiB). So the indexes are built with an 8 MiB cache (the caller sets it back) and temporary files on
+    /// disk. SQLite refuses the `temp_store` change inside a transaction once the connection's temp database is open
+    /// (a TEMP trigger, say): then the sort stays in memory, as before, and nothing else changes.
     mutating func restore(_ db: Database) throws {
-        if droppedIndexes { try db.execute(sql: "PRAGMA cache_size = -\(Self.sortCacheKiB)") }
+        var tempStore: Int?
+        if droppedIndexes {
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.sortCacheKiB)")
+            if let previous = try Int.fetchOne(db, sql: "PRAGMA temp_store"), (try? db.execute(sql: "PRAGMA temp_store = FILE")) != nil {
+                tempStore = previous
+            }
+        }
+        defer { if let tempStore { try? db.execute(sql: "PRAGMA temp_store = \(tempStore)") } }
         for object in dropped.sorted(by: { ($0.type == "index" ? 0 : 1) < ($1.type == "index" ? 0 : 1) }) {
             let exists = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = ? AND name = ?)", arguments: [object.type, object.name]

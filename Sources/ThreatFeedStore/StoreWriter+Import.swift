@@ -262,7 +262,12 @@ public final class JudgementImportWriter {
             insertedYet = true
             try setAside.dropInsertTriggers(db)
             // Row ids stand in for the row count (deletions leave gaps; the estimate only errs towards keeping).
-            if let bulk, above <= 2 * Int64(bulk) { try setAside.dropRandomOrderIndexes(db) }
+            if let bulk, above <= 2 * Int64(bulk) {
+                try setAside.dropRandomOrderIndexes(db)
+                // Only the observables' unique index still takes random keys: a smaller cache leaves room for the
+                // index build at the end under the import's memory limit (150 MiB for a million lines).
+                try db.execute(sql: "PRAGMA cache_size = -\(ImportSetAside.bulkCacheKiB)")
+            }
         }
         _ = try deferTally.step()
         deferTally.reset()

@@ -144,6 +144,8 @@ import ThreatFeedTesting
                 }
             }
             #expect(try snapshot(store) == before)
+            // the index build ran with temporary files on disk; the writer keeps them in memory again
+            #expect(try store.writeNow { try Int.fetchOne($0.db, sql: "PRAGMA temp_store") } == 2)
 
             try store.writeNow { writer in
                 try writer.db.execute(sql: "CREATE TEMP TRIGGER refuse BEFORE INSERT ON judgement WHEN NEW.source = 'refused' BEGIN SELECT RAISE(ABORT, 'refused'); END")
