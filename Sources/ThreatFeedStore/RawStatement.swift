@@ -60,6 +60,10 @@ final class RawStatement {
 
     func int64(column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
+    func optionalInt64(column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
     func reset() { sqlite3_reset(handle) }
 
     /// Rows changed by the last INSERT/UPDATE/DELETE on this connection.

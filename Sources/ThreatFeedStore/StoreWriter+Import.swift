@@ -31,11 +31,29 @@ extension StoreWriter {
     /// `judgement_keeps_versions`, so each UPDATE keeps a statement journal, which SQLite otherwise spills to a
     /// temporary file once it has grown past 64 KiB and then writes page by page for every later statement
     /// (24 writes per refreshed line in the re-import's profile). Only one statement's pages are in it at a time.
-    public func importJudgements<T>(into indicatorID: String, _ body: (JudgementImportWriter) throws -> T) throws -> T {
+    ///
+    /// `expectedRows` (about the input's line count) lets a large import set aside the indexes whose keys arrive in
+    /// random order and build them once at the end (`ImportSetAside`), when it is at least `largeImport` rows and
+    /// the table holds no more than twice as many; the insert triggers are set aside by every import that inserts.
+    /// Everything set aside is back before this returns, also when `body` throws.
+    public func importJudgements<T>(
+        into indicatorID: String, expectedRows: Int = 0, largeImport: Int = JudgementImportWriter.largeImport,
+        _ body: (JudgementImportWriter) throws -> T
+    ) throws -> T {
         let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
         try db.execute(sql: "PRAGMA cache_size = -65536")
         defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-        return try body(try JudgementImportWriter(self, indicatorID: indicatorID))
+        let writer = try JudgementImportWriter(self, indicatorID: indicatorID, bulk: expectedRows >= largeImport ? expectedRows : nil)
+        let result: T
+        do {
+            result = try body(writer)
+        } catch {
+            // The caller rolls back; should it keep the rows, the schema is whole again (or this throws instead).
+            try writer.restoreSchema()
+            throw error
+        }
+        try writer.restoreSchema()
+        return result
     }
 }
 
@@ -60,6 +78,11 @@ public final class JudgementImportWriter {
     private let endDeferral: RawStatement
     /// The largest judgement id before the deferred inserts, while the tally is deferred.
     private var deferredAbove: Int64?
+    /// A refresh batch's earlier versions and tally, while the update triggers are set aside: see `flushRefreshes`.
+    private let keepVersions: RawStatement
+    private let untallyRefreshes: RawStatement
+    private let tallyRefreshes: RawStatement
+    private var refreshedYet = false
     /// UPDATE statements by number of rows, prepared when first needed.
     private var refreshStatements: [Int: RawStatement] = [:]
     static let refreshBatch = 64
@@ -69,11 +92,43 @@ public final class JudgementImportWriter {
         var judgement: Judgement
         var provenanceJSON: String?
         var label: Int64
+        var observableID: Int64
+        /// The window before the refresh.
+        var oldStart: Int64
+        var oldEnd: Int64?
+        /// Another judgement on the same (indicator, observable): its tally is the union of their windows.
+        var shared: Bool
+    }
+    /// The observables of the waiting refreshes: an insert of another source's judgement on one of them writes the
+    /// refreshes first, so that `shared` still holds when they are written.
+    private var refreshedObservables: Set<Int64> = []
+    private let addTally: RawStatement
+    /// Tally changes of the batch's refreshes alone on their observable, summed per row of `judgement_tally`.
+    private var tallyChanges: [TallyKey: TallyChange] = [:]
+
+    private struct TallyKey: Hashable {
+        var grain: Int64
+        var at: Int64
+        var type: String
+    }
+
+    private struct TallyChange {
+        var starts: Int64 = 0
+        var stops: Int64 = 0
+        var ends: Int64 = 0
     }
     /// Whether the last observable was new: a fresh import tries the insert first, a re-import the look-up first.
     private var expectNew = true
+    /// What the import took out of the schema at its first insert, put back by `restoreSchema`.
+    private var setAside = ImportSetAside()
+    private var insertedYet = false
+    /// The expected rows of a large import, if it is one.
+    private let bulk: Int?
+    /// The size from which an import counts as large: below it, index inserts fit the page cache anyway.
+    public static let largeImport = 50_000
 
-    init(_ writer: StoreWriter, indicatorID: String) throws {
+    init(_ writer: StoreWriter, indicatorID: String, bulk: Int? = nil) throws {
+        self.bulk = bulk
         let db = writer.db
         self.writer = writer
         self.indicatorID = indicatorID
@@ -82,7 +137,24 @@ public final class JudgementImportWriter {
             db, sql: "INSERT INTO observable (type, value, host_key) VALUES (?1, ?2, ?3) ON CONFLICT (type, value) DO NOTHING"
         )
         findObservable = try RawStatement(db, sql: "SELECT id FROM observable WHERE type = ?1 AND value = ?2")
-        findJudgement = try RawStatement(db, sql: "SELECT id FROM judgement WHERE indicator_id = ?1 AND observable_id = ?2 AND source = ?3")
+        // With its window and whether another judgement shares its (indicator, observable): see `flushRefreshes`.
+        findJudgement = try RawStatement(
+            db,
+            sql: """
+                SELECT id, valid_start, valid_end, EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = ?1
+                    AND x.observable_id = ?2 AND x.id <> judgement.id)
+                FROM judgement WHERE indicator_id = ?1 AND observable_id = ?2 AND source = ?3
+                """
+        )
+        addTally = try RawStatement(
+            db,
+            sql: """
+                INSERT INTO judgement_tally (indicator_id, grain, at, type, starts, stops, ends, added)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)
+                ON CONFLICT (indicator_id, grain, at, type) DO UPDATE SET starts = starts + excluded.starts,
+                    stops = stops + excluded.stops, ends = ends + excluded.ends
+                """
+        )
         insertJudgement = try RawStatement(
             db,
             sql: """
@@ -95,6 +167,9 @@ public final class JudgementImportWriter {
         deferTally = try RawStatement(db, sql: "INSERT INTO judgement_tally_deferred (only) VALUES (1)")
         settleTally = try RawStatement(db, sql: DeferredImportTallyMigration.settlement)
         endDeferral = try RawStatement(db, sql: "DELETE FROM judgement_tally_deferred")
+        keepVersions = try RawStatement(db, sql: DeferredImportTallyMigration.refreshVersions)
+        untallyRefreshes = try RawStatement(db, sql: DeferredImportTallyMigration.refreshSettlement(-1))
+        tallyRefreshes = try RawStatement(db, sql: DeferredImportTallyMigration.refreshSettlement(1))
         self.db = db
         writer.touchedIndicators.insert(indicatorID)
     }
@@ -120,19 +195,31 @@ public final class JudgementImportWriter {
             let judgement = row.judgement
             let label = try writer.nextLabel()
             let (observableID, newObservable) = try observableID(of: judgement.observable)
-            var existing: Int64?
+            var existing: (id: Int64, start: Int64, end: Int64?, shared: Bool)?
             if !newObservable {
                 findJudgement.bind(1, indicatorID)
                 findJudgement.bind(2, observableID)
                 findJudgement.bind(3, judgement.source)
-                if try findJudgement.step() { existing = findJudgement.int64(column: 0) }
+                if try findJudgement.step() {
+                    existing = (
+                        findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2),
+                        findJudgement.int64(column: 3) != 0
+                    )
+                }
                 findJudgement.reset()
+                if existing == nil, refreshedObservables.contains(observableID) { try flushRefreshes() }
             }
             if let existing {
                 // The same judgement twice: its first refresh is written before the second, as row by row.
-                if refreshedIDs.contains(existing) { try flushRefreshes() }
-                refreshes.append(Refresh(id: existing, judgement: judgement, provenanceJSON: row.provenanceJSON, label: label.microseconds))
-                refreshedIDs.insert(existing)
+                if refreshedIDs.contains(existing.id) { try flushRefreshes() }
+                refreshes.append(
+                    Refresh(
+                        id: existing.id, judgement: judgement, provenanceJSON: row.provenanceJSON, label: label.microseconds,
+                        observableID: observableID, oldStart: existing.start, oldEnd: existing.end, shared: existing.shared
+                    )
+                )
+                refreshedIDs.insert(existing.id)
+                refreshedObservables.insert(observableID)
                 if refreshes.count == Self.refreshBatch { try flushRefreshes() }
                 refreshed += 1
             } else {
@@ -165,14 +252,32 @@ public final class JudgementImportWriter {
 
     private func deferTallyIfNeeded() throws {
         guard deferredAbove == nil else { return }
-        defer { maxJudgementID.reset() }
         guard try maxJudgementID.step() else {
+            maxJudgementID.reset()
             throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest judgement id")
         }
         let above = maxJudgementID.int64(column: 0)
+        maxJudgementID.reset()  // before any DDL: a pending statement would lock the schema
+        if !insertedYet {
+            insertedYet = true
+            try setAside.dropInsertTriggers(db)
+            // Row ids stand in for the row count (deletions leave gaps; the estimate only errs towards keeping).
+            if let bulk, above <= 2 * Int64(bulk) {
+                try setAside.dropRandomOrderIndexes(db)
+                // Only the observables' unique index still takes random keys: a smaller cache leaves room for the
+                // index build at the end under the import's memory limit (150 MiB for a million lines).
+                try db.execute(sql: "PRAGMA cache_size = -\(ImportSetAside.bulkCacheKiB)")
+            }
+        }
         _ = try deferTally.step()
         deferTally.reset()
         deferredAbove = above
+    }
+
+    /// Puts back what the import set aside (rebuilding the indexes, if any, from every row).
+    func restoreSchema() throws {
+        guard !setAside.isEmpty else { return }
+        try setAside.restore(db)
     }
 
     /// Adds what the insert triggers skipped since `deferTallyIfNeeded`, and ends the deferral.
@@ -187,14 +292,46 @@ public final class JudgementImportWriter {
         deferredAbove = nil
     }
 
-    /// Writes the waiting refreshes in one UPDATE … FROM (VALUES …). A refresh moves the label, so the
-    /// `judgement_keeps_versions` trigger makes each UPDATE keep a statement journal of every page it changes: one
-    /// statement for 64 neighbouring rows journals a few dozen pages, one per row journaled about a dozen each
-    /// (the re-import's profile was a third malloc/free of those journals). Same rows, values, labels and versions.
+    /// Writes the waiting refreshes in one UPDATE … FROM (VALUES …): one statement journal for 64 neighbouring rows
+    /// rather than one per row (the re-import's profile was a third malloc/free of those journals). Same rows,
+    /// values, labels and versions as row by row.
+    ///
+    /// The update triggers (earlier versions, tally) are set aside at the first refresh (`ImportSetAside`): per row
+    /// they ran a dozen upserts through sub-programs. Their work is done per batch instead: the rows as they are
+    /// kept as versions, their pairs' tally taken away, the UPDATE, their pairs' tally added again.
     private func flushRefreshes() throws {
         guard !refreshes.isEmpty else { return }
-        // The update triggers read the tally of the refreshed rows' observables: it must count every row first.
+        // The refresh settlement reads the refreshed rows' observables: the tally must count every row first.
         try settleTallyIfDeferred()
+        if !refreshedYet {
+            refreshedYet = true
+            try setAside.dropUpdateTriggers(db)
+        }
+        var ids = "["
+        var sharedIDs = "["
+        for (index, refresh) in refreshes.enumerated() {
+            if index > 0 { ids += "," }
+            ids += String(refresh.id)
+            if refresh.shared {
+                if sharedIDs.count > 1 { sharedIDs += "," }
+                sharedIDs += String(refresh.id)
+            } else {
+                let type = refresh.judgement.observable.type.rawValue
+                addOwnWindow(-1, start: refresh.oldStart, end: refresh.oldEnd, type: type)
+                addOwnWindow(1, start: micros(refresh.judgement.validTime.start), end: refresh.judgement.validTime.end.map(micros), type: type)
+            }
+        }
+        ids += "]"
+        sharedIDs += "]"
+        let anyShared = sharedIDs.count > 2
+        keepVersions.bind(1, ids)
+        _ = try keepVersions.step()
+        keepVersions.reset()
+        if anyShared {
+            untallyRefreshes.bind(1, sharedIDs)
+            defer { untallyRefreshes.reset() }
+            _ = try untallyRefreshes.step()
+        }
         let statement = try refreshStatement(rows: refreshes.count)
         var index: Int32 = 1
         for refresh in refreshes {
@@ -215,8 +352,48 @@ public final class JudgementImportWriter {
         statement.bind(index, nowMicros)
         _ = try statement.step()
         statement.reset()
+        if anyShared {
+            tallyRefreshes.bind(1, sharedIDs)
+            defer { tallyRefreshes.reset() }
+            _ = try tallyRefreshes.step()
+        }
+        for (key, change) in tallyChanges where change.starts != 0 || change.stops != 0 || change.ends != 0 {
+            addTally.bind(1, indicatorID)
+            addTally.bind(2, key.grain)
+            addTally.bind(3, key.at)
+            addTally.bind(4, key.type)
+            addTally.bind(5, change.starts)
+            addTally.bind(6, change.stops)
+            addTally.bind(7, change.ends)
+            defer { addTally.reset() }
+            _ = try addTally.step()
+        }
+        tallyChanges.removeAll(keepingCapacity: true)
+        refreshedObservables.removeAll(keepingCapacity: true)
         refreshes.removeAll(keepingCapacity: true)
         refreshedIDs.removeAll(keepingCapacity: true)
+    }
+
+    /// `sign` × the events of one judgement's own window, per instant and per day, as v17's
+    /// `judgement_tally_update_alone` adds them: a start if the window is not empty, a stop (if not empty) and an
+    /// end at its end.
+    private func addOwnWindow(_ sign: Int64, start: Int64, end: Int64?, type: String) {
+        for grain: Int64 in [0, 1] {
+            func at(_ micros: Int64) -> Int64 { grain == 0 ? micros : JudgementImportWriter.day(micros) }
+            if end.map({ $0 >= start }) ?? true {
+                tallyChanges[TallyKey(grain: grain, at: at(start), type: type), default: TallyChange()].starts += sign
+            }
+            if let end {
+                tallyChanges[TallyKey(grain: grain, at: at(end), type: type), default: TallyChange()].stops += end >= start ? sign : 0
+                tallyChanges[TallyKey(grain: grain, at: at(end), type: type), default: TallyChange()].ends += sign
+            }
+        }
+    }
+
+    /// The UTC day of a microsecond time, rounded down also before 1970 (as `JudgementTallyMigration.day`).
+    static func day(_ micros: Int64) -> Int64 {
+        let perDay = JudgementTallyMigration.microsPerDay
+        return (micros - ((micros % perDay) + perDay) % perDay) / perDay
     }
 
     private func refreshStatement(rows: Int) throws -> RawStatement {

@@ -151,6 +151,8 @@ import ThreatFeedTesting
             let db = dir.file("t.sqlite")
             let before = try dir.write("before.txt", (0..<1_000).map { "kept\($0).example" }.joined(separator: "\n"))
             #expect(try CommandRunner.run(["import", "--db", db, "--indicator", "big", before]).status == 0)
+            let schemaSQL = "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+            let schema = try await DatabaseQueue(path: db).read { try String.fetchAll($0, sql: schemaSQL) }
             var lines: [String] = []
             lines.reserveCapacity(500_000)
             for index in 0..<500_000 { lines.append("host\(index).killed.example") }
@@ -173,6 +175,9 @@ import ThreatFeedTesting
             #expect(try count(db, "SELECT count(*) FROM observable WHERE value LIKE '%killed.example'") == 0)
             let integrity = try await DatabaseQueue(path: db).read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
             #expect(integrity == ["ok"])
+            // A large import sets aside insert triggers and indexes inside its transaction: all there again.
+            #expect(try await DatabaseQueue(path: db).read { try String.fetchAll($0, sql: schemaSQL) } == schema)
+            #expect(schema.contains { $0.hasPrefix("index judgement_uuid:") } && schema.contains { $0.hasPrefix("trigger judgement_tally_insert_alone:") })
         }
     }
 }

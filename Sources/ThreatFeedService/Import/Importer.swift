@@ -71,7 +71,8 @@ public final class Importer {
             channel.cancel()
             parsed.wait()
         }
-        try writer.importJudgements(into: target.id) { store in
+        let lines = inputs.reduce(0) { $0 + Importer.lineCount($1.data) }
+        try writer.importJudgements(into: target.id, expectedRows: lines) { store in
             while let page = try channel.receive() {
                 let path = inputs[page.file].path
                 for rejection in page.rejections {
@@ -85,6 +86,15 @@ public final class Importer {
             }
         }
         if strict, summary.rejected > 0 { throw StrictAbort() }
+    }
+
+    /// About the number of records (a line each in the text formats), for the writer's choice of a bulk import.
+    static func lineCount(_ data: Data) -> Int {
+        data.withUnsafeBytes { bytes in
+            var count = bytes.isEmpty || bytes.last == UInt8(ascii: "\n") ? 0 : 1
+            for byte in bytes where byte == UInt8(ascii: "\n") { count += 1 }
+            return count
+        }
     }
 
     /// The writer cancelled: the parser stops.
