@@ -2,14 +2,13 @@ import Foundation
 import ThreatFeedCore
 
 extension Store: FeedPolls {
-    /// Runs on the caller's thread (`readNow`), not through GRDB's async read: that one hops to the reader pool's
-    /// queue, to the reader's queue and back to the task's executor, and those thread switches cost a small poll
-    /// more than its queries (perf: `finish_task_switch` and futex waits were a quarter of its CPU). The read is the
-    /// same CPU work either way; the caller's thread waits instead of sleeping, for a read that is short: a poll's
-    /// count is an index range and it renders at most one stream chunk (`TAXIIPollService.streamChunk`) inside.
+    /// One async read, as `read` does. Not `readNow` on the request's thread, although that saves GRDB's thread
+    /// hops: an async read keeps its reader until its continuation runs on the cooperative pool, so with every pool
+    /// thread blocked in a synchronous read waiting for a reader, nothing releases one (measured: Basic polls at c8,
+    /// whose user look-up is an async read, fell to 2 requests/s).
     public func readFeedPoll<T: Sendable>(
         _ body: @escaping @Sendable (any FeedLookupReader, any LiveJudgementReader) throws -> T
     ) async throws -> T {
-        try readNow { reader in try body(StoreFeedLookupReader(reader: reader), StoreLiveJudgementReader(reader: reader)) }
+        try await read { reader in try body(StoreFeedLookupReader(reader: reader), StoreLiveJudgementReader(reader: reader)) }
     }
 }

@@ -207,7 +207,7 @@ public final class Store: Sendable {
         }
     }
 
-    /// Synchronous read on the caller's thread: the command line, tests, and short reads on a hot path (`readFeedPoll`).
+    /// Synchronous read, for the command line and tests.
     public func readNow<T>(_ body: (StoreReader) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read { db in try body(StoreReader(db: db)) }
