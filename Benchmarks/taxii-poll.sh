@@ -9,7 +9,9 @@
 # Peers (OpenTAXII) are measured by ../shared/peer-bench/run_peers.sh in the same session.
 # usage: Benchmarks/taxii-poll.sh [N=100000] [BIN=release threatfeed]
 #   env: RUNS=3 (repetitions), DURATION=10s (wrk), SMALL=10, CABBY_PY=.venv/bin/python (skip cabby if missing),
-#        PARTS="curl cabby small" (which parts to run)
+#        PARTS="curl cabby small" (which parts to run; "floor" adds the HTTP floor of the same run: the server's
+#        own GET /health, and nginx serving a tiny static file and the 10-block answer's very bytes, at 1 and 8
+#        connections, plain wrk without the Lua checks), WINDOWS="$SMALL 1" (the small windows measured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-100000}"
@@ -124,7 +126,7 @@ wrk_post() {  # wrk_post NAME CONNS BODY [AUTH]
   done
   echo "$1 rps_$(minmed "${rps[@]}" | sed 's/ / rps_/') MiBps_median=$(minmed "${mibps[@]}" | sed 's/.*median=//') server_rss_MiB=$(mib VmRSS)"
 }
-for k in $small 1; do
+for k in ${WINDOWS:-$small 1}; do
   since=$(tail -n $((k + 1)) "$labels" | head -1)
   request "$work/poll-small$k-secret.xml" "$secret" "$since"
   request "$work/poll-small$k-name.xml" "$collection" "$since"
@@ -137,6 +139,32 @@ for k in $small 1; do
     wrk_post "taxii.n$n.small$k.basic.c$c" "$c" "$work/poll-small$k-name.xml" "$auth"
   done
 done
+fi
+# (d) the HTTP floor in the same run: what the server answers to GET /health, and what nginx answers for a tiny
+#     static file and for the small poll's answer bytes as a static file (wrk without the Lua response check, as
+#     the issue measured nginx).
+if [[ $parts == *" floor "* ]]; then
+  echo "taxii.n$n.floor $(load)"
+  wrk_get() {  # wrk_get NAME CONNS URL
+    local threads=$(( $2 < 2 ? 1 : 2 )) rps=() out i
+    for i in $(seq "$runs"); do
+      out=$(wrk -t"$threads" -c"$2" -d"$duration" --timeout 30s "$3")
+      rps+=("$(echo "$out" | awk '/Requests\/sec/{print $2}')")
+      if echo "$out" | grep -Eq "Non-2xx|Socket errors"; then echo "$1.warning $(echo "$out" | grep -E "Non-2xx|Socket errors" | tr '\n' ' ')"; fi
+    done
+    echo "$1 rps_$(minmed "${rps[@]}" | sed 's/ / rps_/')"
+  }
+  for c in 1 8; do wrk_get "taxii.n$n.health.c$c" "$c" "http://127.0.0.1:$port/health"; done
+  ng="$work/nginx-floor"; mkdir -p "$ng/www"
+  printf 'ok\n' > "$ng/www/tiny.txt"
+  if [ -s "$work/poll-small$small.out" ]; then cp "$work/poll-small$small.out" "$ng/www/small.xml"; fi
+  source Benchmarks/lib.sh
+  pids+=("$server")  # lib.sh starts its own list of what to stop
+  start_nginx "$ng" "text/plain txt; application/xml xml;" /tiny.txt
+  for c in 1 8; do
+    wrk_get "taxii.n$n.nginx_tiny.c$c" "$c" "http://127.0.0.1:$ngport/tiny.txt"
+    if [ -s "$ng/www/small.xml" ]; then wrk_get "taxii.n$n.nginx_small$small.c$c" "$c" "http://127.0.0.1:$ngport/small.xml"; fi
+  done
 fi
 echo "taxii.n$n server_peak_rss_MiB=$(mib VmHWM) server_rss_end_MiB=$(mib VmRSS) $(load)"
 if grep -qiE "error|critical" "$work/taxii-serve.out"; then echo "server log:"; grep -iE "error|critical" "$work/taxii-serve.out" | head -5; fi

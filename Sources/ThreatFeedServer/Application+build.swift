@@ -59,7 +59,7 @@ func buildRouter(
     ).addRoutes(to: router)
     // One verifier, so TAXII 1.1, TAXII 2.1 and the lookup share its cache of recently checked passwords.
     let credentials = CredentialVerifier(store: store, clock: clock, metrics: metrics)
-    TAXIIController(feeds: store, judgements: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
+    TAXIIController(feeds: store, configuration: configuration, credentials: credentials, recorder: recorder, clock: clock)
         .addRoutes(to: router)
     TAXII2Controller(
         feeds: store, versions: store, keys: store, writes: TAXII2WriteService(store: store, configuration: configuration),

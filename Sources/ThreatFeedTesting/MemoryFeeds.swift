@@ -6,7 +6,7 @@ import ThreatFeedCore
 /// TAXII 1.1 and 2.1) without SQLite: the test adds feeds, indicators, grants and judgements, and each read sees a
 /// copy taken when it starts, as a read transaction would. Liveness is the store's: valid at `now`, both ends
 /// inclusive; a judgement added again under its id keeps its earlier version, as the store's trigger does.
-public final class MemoryFeeds: FeedLookup, LiveJudgements, JudgementVersions {
+public final class MemoryFeeds: FeedPolls, JudgementVersions {
     private let state = Mutex(Snapshot())
 
     public init() {}
@@ -48,6 +48,13 @@ public final class MemoryFeeds: FeedLookup, LiveJudgements, JudgementVersions {
 
     public func readLiveJudgements<T: Sendable>(_ body: @escaping @Sendable (any LiveJudgementReader) throws -> T) async throws -> T {
         try body(state.withLock { $0 })
+    }
+
+    public func readFeedPoll<T: Sendable>(
+        _ body: @escaping @Sendable (any FeedLookupReader, any LiveJudgementReader) throws -> T
+    ) async throws -> T {
+        let snapshot = state.withLock { $0 }
+        return try body(snapshot, snapshot)
     }
 
     public func readJudgementVersions<T: Sendable>(_ body: @escaping @Sendable (any JudgementVersionReader) throws -> T) async throws -> T {

@@ -60,7 +60,7 @@ import ThreatFeedTesting
                 pages: CTIAFeedPages(store: feeds, idBase: configuration.publicBase), recorder: recorder, clock: clock
             ).addRoutes(to: router)
             TAXIIController(
-                feeds: feeds, judgements: feeds, configuration: configuration,
+                feeds: feeds, configuration: configuration,
                 credentials: FeedHandlerTests.noUsers, recorder: recorder, clock: clock
             ).addRoutes(to: router)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

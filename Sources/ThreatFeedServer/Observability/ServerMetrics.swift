@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Synchronization
 import ThreatFeedCore
 import ThreatFeedStore
 
@@ -12,16 +13,36 @@ public final class ServerMetrics: Sendable {
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
+    private struct RequestSeries: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    /// The counter and histogram of each (route, method, status) once made: the registry validates the names and
+    /// hashes the labels on every `make…` call, which every request paid. Same keys as the registry's, so no bound is lost.
+    private let requestSeries = Mutex<[RequestSeries: (Counter, DurationHistogram)]>([:])
+
     public init() {}
 
     /// One request, by route (the matched pattern, never the raw path: ids and secrets stay out of labels).
     func request(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            name: "threatfeed_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            name: "threatfeed_http_request_duration_seconds", labels: [("route", route)], buckets: Self.durationBuckets
-        ).record(duration)
+        let key = RequestSeries(route: route, method: method, status: status)
+        let (counter, histogram) = requestSeries.withLock { series in
+            if let made = series[key] { return made }
+            let made = (
+                registry.makeCounter(
+                    name: "threatfeed_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))]
+                ),
+                registry.makeDurationHistogram(
+                    name: "threatfeed_http_request_duration_seconds", labels: [("route", route)], buckets: Self.durationBuckets
+                )
+            )
+            series[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     /// One TAXII Basic-auth check, by result: `verified` and `wrong` ran bcrypt; `remembered` matched the verified-password

@@ -13,8 +13,7 @@ import ThreatFeedXML
 /// Every path answers every message type (reference §2.2): a client that posts its Poll_Request to
 /// the discovery address still gets its blocks. Errors are Status_Messages with HTTP 200.
 struct TAXIIController: Sendable {
-    let feeds: any FeedLookup
-    let judgements: any LiveJudgements
+    let feeds: any FeedPolls
     let configuration: ServerConfiguration
     let credentials: CredentialVerifier
     let polls: TAXIIPollService
@@ -30,17 +29,16 @@ struct TAXIIController: Sendable {
     ]
 
     init(
-        feeds: any FeedLookup, judgements: any LiveJudgements, configuration: ServerConfiguration, credentials: CredentialVerifier,
+        feeds: any FeedPolls, configuration: ServerConfiguration, credentials: CredentialVerifier,
         recorder: PollRecorder, clock: @escaping @Sendable () -> Date
     ) {
         self.feeds = feeds
-        self.judgements = judgements
         self.recorder = recorder
         self.configuration = configuration
         self.credentials = credentials
         self.clock = clock
         self.polls = TAXIIPollService(
-            store: judgements, resultSets: TAXIIResultSets(), idNamespace: configuration.stixIDNamespace,
+            store: feeds, resultSets: TAXIIResultSets(), idNamespace: configuration.stixIDNamespace,
             producer: configuration.stixProducer, https: configuration.publicURLIsHTTPS
         )
     }
@@ -131,6 +129,7 @@ struct TAXIIController: Sendable {
             user = known
         }
         let now = clock()
+        let caller = user
         // Status messages (errors, with HTTP 200) are never compressed: only the answers below may be.
         let gzip = AcceptEncoding.prefersGzip(request.headers)
         switch message {
@@ -144,15 +143,27 @@ struct TAXIIController: Sendable {
                     TAXIICollectionInformationResponse(inResponseTo: information.messageID, collections: collections).xml(), https: https),
                 gzip: gzip)
         case .poll(let poll):
+            // One read transaction resolves the collection, checks access and reads the window (rendering it when
+            // it fits in one read): a gateway's incremental poll is a single trip to the database.
+            let polls = self.polls
+            let (access, read) = try await feeds.readFeedPoll { feedReader, judgementReader in
+                let access = try TAXIICollectionAccess.resolve(poll.collectionName, feedID: feedID, user: caller, now: now, reader: feedReader)
+                guard case .granted(let feed) = access else { return (access, TAXIIPollService.PollRead?.none) }
+                return (access, try polls.read(poll, feed: feed, now: now, reader: judgementReader))
+            }
             return try await withFeed(
-                poll.collectionName, feedID: feedID, user: user, messageID: poll.messageID, now: now, gzip: gzip, context,
+                access, poll.collectionName, messageID: poll.messageID, now: now, gzip: gzip, context,
                 sample: { RequestSampling.sample(request, client: client, body: Array(buffer: body), at: now) }
             ) { feed in
-                try await polls.poll(poll, feed: feed, now: now)
+                // A granted collection always has its read.
+                try await polls.answer(poll, read!, feed: feed, now: now)
             }
         case .pollFulfillment(let fulfillment):
+            let access = try await feeds.readFeeds { reader in
+                try TAXIICollectionAccess.resolve(fulfillment.collectionName, feedID: feedID, user: caller, now: now, reader: reader)
+            }
             return try await withFeed(
-                fulfillment.collectionName, feedID: feedID, user: user, messageID: fulfillment.messageID, now: now, gzip: gzip, context,
+                access, fulfillment.collectionName, messageID: fulfillment.messageID, now: now, gzip: gzip, context,
                 sample: { RequestSampling.sample(request, client: client, body: Array(buffer: body), at: now) }
             ) { feed in
                 try await polls.fulfil(fulfillment, feed: feed, now: now)
@@ -192,14 +203,11 @@ struct TAXIIController: Sendable {
         return total <= limit ? collected : nil
     }
 
-    /// Resolves the collection and checks access, then runs `body` on the feed; logs the outcome.
+    /// Runs `body` on the feed when `access` (the collection resolved) grants it; records and logs the outcome.
     private func withFeed(
-        _ collectionName: String, feedID: String?, user: User?, messageID: String, now: Date, gzip: Bool, _ context: AppRequestContext,
+        _ access: TAXIICollectionAccess, _ collectionName: String, messageID: String, now: Date, gzip: Bool, _ context: AppRequestContext,
         sample: () -> RequestSample, _ body: (Feed) async throws -> (Response, served: Int?)
     ) async throws -> Response {
-        let access = try await feeds.readFeeds { reader in
-            try TAXIICollectionAccess.resolve(collectionName, feedID: feedID, user: user, now: now, reader: reader)
-        }
         let client = context.clientAddress
         // Samples only of requests that name a real feed: anything else is noise anyone could send from any address.
         if access.feed != nil, await recorder.wantsSample(of: client) { await recorder.keep(sample()) }
@@ -258,7 +266,7 @@ struct TAXIIController: Sendable {
             }
         }
         // Volumes from a second read: a count a moment newer than the list changes nothing a client relies on.
-        let volumes = try await judgements.readLiveJudgements { reader in
+        let volumes = try await feeds.readLiveJudgements { reader in
             try granted.map { feed, _ in try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now) }
         }
         return zip(granted, volumes).map { named, volume in

@@ -29,31 +29,41 @@ struct TAXIIPollService: Sendable {
     /// About what one compact block takes (2 KB), to reserve a chunk's buffer once.
     static let blockSizeEstimate = 2_200
 
-    /// Everything the feed holds in the window, in one part (the default, and what gateways expect),
-    /// or the first part of a result set when the feed has a maximum part size.
-    func poll(_ request: TAXIIPollRequest, feed: Feed, now: Date) async throws -> (Response, served: Int?) {
+    /// How far a poll got inside the read transaction that resolved its collection.
+    enum PollRead: Sendable {
+        /// The whole answer: a status message (`served` nil), a count, or a window that fit in the one read.
+        case answered(Response, served: Int?)
+        /// A window too large for one read: streamed, or cut into parts, by `answer(_:_:feed:now:)` after the read.
+        case large(version: STIXVersion, end: TimestampLabel, count: Int)
+    }
+
+    /// The first half of a poll, run inside the caller's read transaction (the one that resolved the collection):
+    /// the request's checks, the window's end and count, and the blocks themselves when they fit in one read.
+    /// `answer(_:_:feed:now:)` finishes it: everything the feed holds in the window, in one part (the default, and
+    /// what gateways expect), or the first part of a result set when the feed has a maximum part size.
+    func read(_ request: TAXIIPollRequest, feed: Feed, now: Date, reader: any LiveJudgementReader) throws -> PollRead {
         let id = request.messageID
         if let subscription = request.subscriptionID {
-            return (TAXIIAnswer.status(.init(
+            return .answered(TAXIIAnswer.status(.init(
                 inResponseTo: id, statusType: .notFound, details: [.item(subscription)],
                 message: "Subscriptions are not supported: poll with Poll_Parameters instead"
-            ), https: https), nil)
+            ), https: https), served: nil)
         }
         let parameters = request.parameters ?? TAXIIPollParameters()
         if parameters.query != nil {
-            return (TAXIIAnswer.status(.unsupportedQuery(inResponseTo: id), https: https), nil)
+            return .answered(TAXIIAnswer.status(.unsupportedQuery(inResponseTo: id), https: https), served: nil)
         }
         guard let version = Self.negotiate(parameters.contentBindings) else {
-            return (TAXIIAnswer.status(.unsupportedContent(
+            return .answered(TAXIIAnswer.status(.unsupportedContent(
                 supported: STIXVersion.contentBindings, inResponseTo: id,
                 message: "This collection serves STIX 1.2 and 1.1.1 only"
-            ), https: https), nil)
+            ), https: https), served: nil)
         }
         if let begin = request.exclusiveBegin, let end = request.inclusiveEnd, begin > end {
-            return (TAXIIAnswer.status(.failure(
+            return .answered(TAXIIAnswer.status(.failure(
                 "Exclusive_Begin_Timestamp \(TAXIITimestamp.string(from: begin)) is after Inclusive_End_Timestamp \(TAXIITimestamp.string(from: end))",
                 inResponseTo: id
-            ), https: https), nil)
+            ), https: https), served: nil)
         }
         // The window ends at the request's end or at the newest label committed now, whichever is earlier: labels
         // handed out by a write still in progress are above it, so the client's next poll (begin = this end) gets them.
@@ -63,7 +73,7 @@ struct TAXIIPollService: Sendable {
         let oneReadLimit = min(Self.streamChunk, feed.maxPartSize ?? Int.max)
         let renderer = renderers[version]!
         let collectionName = request.collectionName
-        let (end, count, small) = try await store.readLiveJudgements { reader in
+        let (end, count, small): (TimestampLabel, Int, [UInt8]?) = try {
             let newest = try reader.lastLabel()
             var end = min(request.inclusiveEnd ?? newest, newest)
             if let begin = request.exclusiveBegin, end < begin { end = begin }
@@ -86,10 +96,22 @@ struct TAXIIPollService: Sendable {
                 in: LiveJudgementWindow(indicatorID: feed.indicatorID, now: now, after: request.exclusiveBegin, upTo: end)
             ) { writer.appendContentBlock($0, renderer: renderer) }
             return (end, writer.blockCount, Optional(writer.finish()))
-        }
+        }()
         if let small {
-            return (TAXIIAnswer.message(small, https: https), wantsBlocks ? count : 0)
+            return .answered(TAXIIAnswer.message(small, https: https), served: wantsBlocks ? count : 0)
         }
+        return .large(version: version, end: end, count: count)
+    }
+
+    /// The answer to a poll after its read: as read, or the window streamed or cut into parts.
+    func answer(_ request: TAXIIPollRequest, _ read: PollRead, feed: Feed, now: Date) async throws -> (Response, served: Int?) {
+        let (version, end, count): (STIXVersion, TimestampLabel, Int)
+        switch read {
+        case .answered(let response, let served): return (response, served)
+        case .large(let v, let e, let c): (version, end, count) = (v, e, c)
+        }
+        let id = request.messageID
+        let renderer = renderers[version]!
         if let partSize = feed.maxPartSize, count > partSize {
             let resultID = await resultSets.create(
                 feedID: feed.id, collectionName: request.collectionName, exclusiveBegin: request.exclusiveBegin,
