@@ -2,8 +2,9 @@ import Foundation
 import ThreatFeedCore
 
 extension Store: UserRecords {
+    /// On the request's thread: every poll with Basic credentials reads its user (`readOnCallersThread`).
     public func user(named name: EntityName) async throws -> User? {
-        try await read { try $0.user(named: name) }
+        try readOnCallersThread { try $0.user(named: name) }
     }
 
     public func userHas(_ permission: UserPermission, userID: String) async throws -> Bool {

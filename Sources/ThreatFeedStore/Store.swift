@@ -14,6 +14,8 @@ import Glibc
 public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// Synchronous reads for request handlers, on connections of their own (see `RequestReaders`).
+    let requestReaders: RequestReaders
     /// Injected so that tests can step the clock back and check that labels never do.
     let clock: @Sendable () -> Date
 
@@ -24,6 +26,7 @@ public final class Store: Sendable {
     public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
         self.path = path
         self.clock = clock
+        requestReaders = RequestReaders(path: path)
         try Store.prepareFile(at: path)
         var configuration = Configuration()
         // A concurrent import holds the write lock for its whole transaction; wait a while rather than fail.
@@ -211,6 +214,16 @@ public final class Store: Sendable {
     public func readNow<T>(_ body: (StoreReader) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read { db in try body(StoreReader(db: db)) }
+        } catch {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// Synchronous read on the caller's thread, for request handlers' short reads: no thread hops, and no risk of
+    /// waiting on a connection that an async read holds (`RequestReaders`). Never call it inside another read.
+    public func readOnCallersThread<T>(_ body: (StoreReader) throws -> T) throws(StoreError) -> T {
+        do {
+            return try requestReaders.read { db in try body(StoreReader(db: db)) }
         } catch {
             throw Store.translate(error, path: path)
         }
