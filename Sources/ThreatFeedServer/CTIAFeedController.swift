@@ -47,7 +47,7 @@ struct CTIAFeedController: Sendable {
         } catch {
             // Names only in the log: values may be secrets.
             context.logger.info("feed view: bad query", metadata: ["problems": "\(error.items.map { "\($0.key)=\($0.problem)" })"])
-            await recorder.record(feed: "-", client: client, kind: kind, outcome: .refused, served: nil, at: clock())
+            recorder.record(feed: "-", client: client, kind: kind, outcome: .refused, served: nil, at: clock())
             throw FeedViewError.badQuery(representation, error)
         }
         let secret = query.secret
@@ -60,15 +60,15 @@ struct CTIAFeedController: Sendable {
             return (feed, revision)
         }
         // Samples only of requests that name a real feed: anything else is noise anyone could send from any address.
-        if found != nil, await recorder.wantsSample(of: client) {
-            await recorder.keep(RequestSampling.sample(request, client: client, at: now))
+        if found != nil, recorder.wantsSample(of: client) {
+            recorder.keep(RequestSampling.sample(request, client: client, at: now))
         }
         guard let (feed, revision) = found, feed.isLive(at: now) else {
-            await recorder.record(feed: "-", client: client, kind: kind, outcome: .notFound, served: nil, at: now)
+            recorder.record(feed: "-", client: client, kind: kind, outcome: .notFound, served: nil, at: now)
             throw FeedViewError.notFound(representation)
         }
         guard feed.secret.matches(secret) else {
-            await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .wrongSecret, served: nil, at: now)
+            recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .wrongSecret, served: nil, at: now)
             context.logger.notice("feed view: wrong secret", metadata: ["feed": "\(feed.name)", "client": "\(context.clientAddress)"])
             throw FeedViewError.wrongSecret(representation)
         }
@@ -76,7 +76,7 @@ struct CTIAFeedController: Sendable {
         if let page = query.page {
             // Paging is opt-in and off the hot path: the unpaged answer stays the cached body below.
             let answer = try await pages.page(of: feed, page, as: representation, at: now)
-            await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: answer.count, at: now)
+            recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: answer.count, at: now)
             return await ResponseEncoding.encode(answer.response(contentType: representation.contentType), gzip: gzip)
         }
         let view = try await cache.view(of: feed, revision: revision, as: representation, at: now)
@@ -89,7 +89,7 @@ struct CTIAFeedController: Sendable {
             .vary: ResponseEncoding.varyValue,
         ]
         if let condition = request.headers[.ifNoneMatch], let etag = headers[.eTag], ETag.matches(condition, etag) {
-            await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .notModified, served: nil, at: now)
+            recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .notModified, served: nil, at: now)
             return Response(status: .notModified, headers: headers)
         }
         var (body, encoded) = (view.body, false)
@@ -101,7 +101,7 @@ struct CTIAFeedController: Sendable {
                 headers[.eTag] = view.etag
             }
         }
-        await recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: view.count, at: now)
+        recorder.record(feed: feed.name.value, client: client, kind: kind, outcome: .served, served: view.count, at: now)
         if encoded { headers[.contentEncoding] = "gzip" }
         headers[.contentLength] = String(body.readableBytes)
         context.logger.debug(

@@ -2,31 +2,35 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// Sleeps for deadlines counted in seconds (a request body's 30 s), all served by one timer that ticks every
-/// `resolution` while any sleep waits.
+/// Deadlines counted in seconds (a request body's 30 s), all served by one timer that ticks every `resolution` while
+/// any deadline is set.
 ///
-/// Why not `Task.sleep`: on Linux (Swift 6.3) a cancelled sleep keeps its dispatch timer and job on the heap until
-/// its deadline; racing a 30-second sleep against every request body left 20–40 MiB behind under small-poll load.
-/// Why not one NIO timer per sleep: scheduling and cancelling it wake the event loop twice per request, which cost a
-/// one-connection client 15–30 % of its small polls (Benchmarks/RESULTS.md, "Memory under small-poll load, issue 14
-/// part 4, session 4"). Here a sleep is a dictionary entry under a lock: a cancelled one leaves at once, and the
-/// event loop wakes once per tick, whatever the request rate. A sleep ends up to one `resolution` late.
+/// Why not a sleeping task per request: on Linux (Swift 6.3) a cancelled `Task.sleep` keeps its dispatch timer and job
+/// on the heap until its deadline (racing a 30-second sleep against every request body left 20–40 MiB behind under
+/// small-poll load), and the task group that races it cost a small poll 5–8 % of its CPU. Why not one NIO timer per
+/// deadline: scheduling and cancelling it wake the event loop twice per request, which cost a one-connection client
+/// 15–30 % of its small polls (Benchmarks/RESULTS.md, "Memory under small-poll load, issue 14 part 4, session 4").
+/// Here a deadline is a dictionary entry under a lock, and the event loop wakes once per tick, whatever the request
+/// rate. A deadline fires up to one `resolution` late.
 final class CoarseTimer: Sendable {
     /// What the request-body deadlines use.
     static let shared = CoarseTimer(resolution: .seconds(1))
 
-    private enum Entry {
-        /// Registered, its continuation not yet stored; or cancelled in that moment.
-        case pending(ContinuousClock.Instant)
-        case cancelledWhilePending
-        case waiting(ContinuousClock.Instant, CheckedContinuation<Void, any Error>)
+    /// A deadline set with `deadline(after:_:)`, to withdraw with `withdraw(_:)`.
+    struct Deadline: Sendable {
+        fileprivate let id: UInt64
+    }
+
+    private struct Entry {
+        let due: ContinuousClock.Instant
+        let action: @Sendable () -> Void
     }
 
     private struct State {
         var entries: [UInt64: Entry] = [:]
         var lastID: UInt64 = 0
         var ticker: RepeatedTask?
-        /// Ticks in a row that found nothing waiting: after `idleTicksBeforeStopping`, the ticker stops.
+        /// Ticks in a row that found nothing set: after `idleTicksBeforeStopping`, the ticker stops.
         var idleTicks = 0
     }
 
@@ -42,49 +46,25 @@ final class CoarseTimer: Sendable {
         self.eventLoop = eventLoop
     }
 
-    /// Sleeps for about `duration` (up to one `resolution` more), or throws `CancellationError` as soon as the task
-    /// is cancelled.
-    func sleep(for duration: Duration) async throws {
-        try Task.checkCancellation()
+    /// Runs `action` after about `duration` (up to one `resolution` more, on the timer's event loop) unless withdrawn
+    /// first.
+    func deadline(after duration: Duration, _ action: @escaping @Sendable () -> Void) -> Deadline {
         // Beyond a century, a deadline is never: clamping keeps the instant's arithmetic from trapping.
-        let deadline = ContinuousClock.now.advanced(by: min(max(duration, .zero), Self.century))
-        let id = state.withLock { state in
+        let due = ContinuousClock.now.advanced(by: min(max(duration, .zero), Self.century))
+        return state.withLock { state in
             state.lastID &+= 1
-            state.entries[state.lastID] = .pending(deadline)
-            return state.lastID
-        }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let cancelled = state.withLock { state -> Bool in
-                    if case .cancelledWhilePending = state.entries[id] {
-                        state.entries[id] = nil
-                        return true
-                    }
-                    state.entries[id] = .waiting(deadline, continuation)
-                    startTickingIfStopped(&state)
-                    return false
-                }
-                if cancelled { continuation.resume(throwing: CancellationError()) }
-            }
-        } onCancel: {
-            let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                switch state.entries[id] {
-                case .pending:
-                    state.entries[id] = .cancelledWhilePending
-                    return nil
-                case .waiting(_, let continuation):
-                    state.entries[id] = nil
-                    return continuation
-                case .cancelledWhilePending, nil:
-                    // Already ended (its deadline passed): nothing to take back.
-                    return nil
-                }
-            }
-            continuation?.resume(throwing: CancellationError())
+            state.entries[state.lastID] = Entry(due: due, action: action)
+            startTickingIfStopped(&state)
+            return Deadline(id: state.lastID)
         }
     }
 
-    /// How many sleeps wait now (tests).
+    /// Withdraws `deadline`: true if its action had not run (and now never will), false if it has run.
+    func withdraw(_ deadline: Deadline) -> Bool {
+        state.withLock { state in state.entries.removeValue(forKey: deadline.id) != nil }
+    }
+
+    /// How many deadlines are set now (tests).
     var waitingCount: Int { state.withLock { $0.entries.count } }
     /// Whether the ticker runs now (tests).
     var isTicking: Bool { state.withLock { $0.ticker != nil } }
@@ -104,13 +84,11 @@ final class CoarseTimer: Sendable {
 
     private func tick(_ task: RepeatedTask) {
         let now = ContinuousClock.now
-        let due = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
-            var due: [CheckedContinuation<Void, any Error>] = []
-            for (id, entry) in state.entries {
-                if case .waiting(let deadline, let continuation) = entry, deadline <= now {
-                    state.entries[id] = nil
-                    due.append(continuation)
-                }
+        let due = state.withLock { state -> [@Sendable () -> Void] in
+            var due: [@Sendable () -> Void] = []
+            for (id, entry) in state.entries where entry.due <= now {
+                state.entries[id] = nil
+                due.append(entry.action)
             }
             if state.entries.isEmpty {
                 state.idleTicks += 1
@@ -123,6 +101,7 @@ final class CoarseTimer: Sendable {
             }
             return due
         }
-        for continuation in due { continuation.resume() }
+        // Outside the lock: an action may set or withdraw deadlines.
+        for action in due { action() }
     }
 }

@@ -75,7 +75,7 @@ import ThreatFeedTesting
             // A flood of refused requests from 500 addresses, saved in several rounds.
             for round in 0..<5 {
                 for index in 0..<100 {
-                    await recorder.record(
+                    recorder.record(
                         feed: "-", client: "198.51.\(round).\(index)", kind: .taxii, outcome: .refused, served: nil,
                         at: clock.now.addingTimeInterval(Double(round * 100 + index))
                     )
@@ -84,7 +84,7 @@ import ThreatFeedTesting
             }
             #expect(try await store.read { Set(try $0.clientPolls().map(\.client)).count } == 20)
             // A real gateway served a feed still gets a row, in place of the client seen least recently.
-            await recorder.record(feed: "esa", client: "192.0.2.10", kind: .ctiaJSON, outcome: .served, served: 3, at: clock.now.addingTimeInterval(600))
+            recorder.record(feed: "esa", client: "192.0.2.10", kind: .ctiaJSON, outcome: .served, served: 3, at: clock.now.addingTimeInterval(600))
             await recorder.flush()
             let clients = try await store.read { try $0.clientPolls().map(\.client) }
             #expect(Set(clients).count == 20)
@@ -92,8 +92,8 @@ import ThreatFeedTesting
             #expect(!clients.contains("198.51.0.0"))
             // Samples: at most the same number of clients.
             for index in 0..<50 {
-                guard await recorder.wantsSample(of: "203.0.113.\(index)") else { continue }
-                await recorder.keep(RequestSample(client: "203.0.113.\(index)", at: clock.now, method: "GET", target: "/x", headers: [], bodyPrefix: ""))
+                guard recorder.wantsSample(of: "203.0.113.\(index)") else { continue }
+                recorder.keep(RequestSample(client: "203.0.113.\(index)", at: clock.now, method: "GET", target: "/x", headers: [], bodyPrefix: ""))
             }
             await recorder.flush()
             #expect(try await store.read { Set(try $0.requestSamples().map(\.client)).count } == 20)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import ThreatFeedCore
 import ThreatFeedStore  // CalendarBucket
 
@@ -12,7 +13,7 @@ import ThreatFeedStore  // CalendarBucket
 ///
 /// Polls are counted in memory and saved every few seconds (and at shutdown) by `PollRecorder.Flusher`:
 /// a database write per poll would put the hot path behind the write lock.
-public actor PollRecorder {
+public final class PollRecorder: Sendable {
     private struct Key: Hashable {
         let feed: String
         let client: String
@@ -24,6 +25,29 @@ public actor PollRecorder {
         let hour: Int64
     }
 
+    /// What was seen since the last save. Behind a lock, not an actor: every request records, and a hop to an actor
+    /// and back cost more than the few dictionary updates it guards.
+    private struct State {
+        var pending: [Key: ClientPoll] = [:]
+        /// Polls per (feed, client, hour) since the last save, for the feed page's chart; keyed like `pending`, so bounded alike.
+        var pendingHours: [HourKey: ClientHourCount] = [:]
+        var pendingSamples: [RequestSample] = []
+        var sampled: [String: Int] = [:]
+
+        mutating func merge(_ older: ClientPoll) {
+            let key = Key(feed: older.feed, client: older.client)
+            guard var newer = pending[key] else {
+                pending[key] = older
+                return
+            }
+            newer.polls += older.polls
+            newer.failures += older.failures
+            newer.firstSeen = min(newer.firstSeen, older.firstSeen)
+            if newer.served == nil { newer.served = older.served }
+            pending[key] = newer
+        }
+    }
+
     private let store: any ClientRecords
     private let logger: Logger
     private let metrics: ServerMetrics?
@@ -31,11 +55,7 @@ public actor PollRecorder {
     let samplesPerClient: Int
     /// Distinct client addresses kept.
     let maxClients: Int
-    private var pending: [Key: ClientPoll] = [:]
-    /// Polls per (feed, client, hour) since the last save, for the feed page's chart; keyed like `pending`, so bounded alike.
-    private var pendingHours: [HourKey: ClientHourCount] = [:]
-    private var pendingSamples: [RequestSample] = []
-    private var sampled: [String: Int] = [:]
+    private let state = Mutex(State())
 
     public init(store: any ClientRecords, logger: Logger, metrics: ServerMetrics? = nil, samplesPerClient: Int = 3, maxClients: Int = 1_000) {
         self.maxClients = max(1, maxClients)
@@ -49,34 +69,42 @@ public actor PollRecorder {
         metrics?.poll(feed: feed, kind: kind, outcome: outcome)
         let key = Key(feed: feed, client: client)
         let succeeded = outcome == .served || outcome == .notModified
-        // The metric above counted it; a failure from yet another address is not worth unbounded memory.
-        if pending[key] == nil, !succeeded, pending.count >= maxClients { return }
-        var poll = pending[key] ?? ClientPoll(
-            feed: feed, client: client, kind: kind, outcome: outcome, served: nil, firstSeen: now, lastSeen: now, polls: 0, failures: 0
-        )
-        poll.kind = kind
-        poll.outcome = outcome
-        if let served { poll.served = served }
-        poll.lastSeen = now
-        poll.polls += 1
-        if !poll.succeeded { poll.failures += 1 }
-        pending[key] = poll
         let hour = CalendarBucket.hour(of: now)
-        pendingHours[HourKey(feed: feed, client: client, hour: hour), default: ClientHourCount(client: client, hour: hour, polls: 0, failures: 0)]
-            .add(succeeded: succeeded)
+        let maxClients = maxClients
+        state.withLock { state in
+            // The metric above counted it; a failure from yet another address is not worth unbounded memory.
+            if state.pending[key] == nil, !succeeded, state.pending.count >= maxClients { return }
+            var poll = state.pending[key] ?? ClientPoll(
+                feed: feed, client: client, kind: kind, outcome: outcome, served: nil, firstSeen: now, lastSeen: now, polls: 0, failures: 0
+            )
+            poll.kind = kind
+            poll.outcome = outcome
+            if let served { poll.served = served }
+            poll.lastSeen = now
+            poll.polls += 1
+            if !poll.succeeded { poll.failures += 1 }
+            state.pending[key] = poll
+            state.pendingHours[
+                HourKey(feed: feed, client: client, hour: hour), default: ClientHourCount(client: client, hour: hour, polls: 0, failures: 0)
+            ].add(succeeded: succeeded)
+        }
     }
 
     /// Whether the next request of `client` should be kept as a sample (the first few per process and client, of at
     /// most `maxClients` clients; the database keeps at most `samplesPerClient` per client across restarts).
     /// Callers ask only once a request has named a real feed.
     func wantsSample(of client: String) -> Bool {
-        guard let count = sampled[client] else { return sampled.count < maxClients }
-        return count < samplesPerClient
+        state.withLock { state in
+            guard let count = state.sampled[client] else { return state.sampled.count < maxClients }
+            return count < samplesPerClient
+        }
     }
 
     func keep(_ sample: RequestSample) {
-        sampled[sample.client, default: 0] += 1
-        pendingSamples.append(sample)
+        state.withLock { state in
+            state.sampled[sample.client, default: 0] += 1
+            state.pendingSamples.append(sample)
+        }
     }
 
     /// A page of what was seen (most recent first), saved first so that the answer includes the last few seconds,
@@ -88,45 +116,36 @@ public actor PollRecorder {
 
     /// Saves what was seen since the last flush. On failure it is kept and tried again next time.
     public func flush() async {
-        guard !pending.isEmpty || !pendingSamples.isEmpty else { return }
-        let polls = Array(pending.values)
-        let samples = pendingSamples
-        let hours = pendingHours.map { (feed: $0.key.feed, count: $0.value) }
-        let perClient = samplesPerClient
-        let maxClients = maxClients
-        pending.removeAll()
-        pendingSamples.removeAll()
-        pendingHours.removeAll()
+        let (polls, samples, hours) = state.withLock { state in
+            let taken = (
+                Array(state.pending.values), state.pendingSamples,
+                state.pendingHours.map { (feed: $0.key.feed, count: $0.value) }
+            )
+            state.pending.removeAll()
+            state.pendingSamples.removeAll()
+            state.pendingHours.removeAll()
+            return taken
+        }
+        guard !polls.isEmpty || !samples.isEmpty else { return }
         do {
             let dropped = try await store.saveClientRecords(
-                polls, samples: samples, hours: hours, perClient: perClient, maxClients: maxClients
+                polls, samples: samples, hours: hours, perClient: samplesPerClient, maxClients: maxClients
             )
             if dropped > 0 {
                 logger.notice("client records: polls from new clients left out", metadata: ["polls": "\(dropped)", "max_clients": "\(maxClients)"])
             }
         } catch {
             logger.warning("could not save client polls; will retry", metadata: ["error": "\(error)"])
-            for poll in polls { merge(poll) }
-            for (feed, count) in hours {
-                pendingHours[HourKey(feed: feed, client: count.client, hour: count.hour), default: ClientHourCount(
-                    client: count.client, hour: count.hour, polls: 0, failures: 0
-                )].add(count)
+            state.withLock { state in
+                for poll in polls { state.merge(poll) }
+                for (feed, count) in hours {
+                    state.pendingHours[HourKey(feed: feed, client: count.client, hour: count.hour), default: ClientHourCount(
+                        client: count.client, hour: count.hour, polls: 0, failures: 0
+                    )].add(count)
+                }
+                state.pendingSamples.insert(contentsOf: samples, at: 0)
             }
-            pendingSamples.insert(contentsOf: samples, at: 0)
         }
-    }
-
-    private func merge(_ older: ClientPoll) {
-        let key = Key(feed: older.feed, client: older.client)
-        guard var newer = pending[key] else {
-            pending[key] = older
-            return
-        }
-        newer.polls += older.polls
-        newer.failures += older.failures
-        newer.firstSeen = min(newer.firstSeen, older.firstSeen)
-        if newer.served == nil { newer.served = older.served }
-        pending[key] = newer
     }
 
     /// Saves every few seconds while the server runs, and once more as it stops.

@@ -5,7 +5,13 @@ import ThreatFeedFormats
 
 /// TAXII answers over HTTP: always 200 with the binding headers (reference/taxii11-esa.md §2.2), whatever the status.
 enum TAXIIAnswer {
-    static func headers(https: Bool) -> HTTPFields {
+    static func headers(https: Bool) -> HTTPFields { https ? httpsHeaders : httpHeaders }
+
+    // Built once: every answer carries them, and each field name is parsed on the way in.
+    private static let httpHeaders = buildHeaders(https: false)
+    private static let httpsHeaders = buildHeaders(https: true)
+
+    private static func buildHeaders(https: Bool) -> HTTPFields {
         var fields = HTTPFields()
         for (name, value) in TAXII11.responseHeaders(https: https) {
             if let field = HTTPField.Name(name) { fields[field] = value }

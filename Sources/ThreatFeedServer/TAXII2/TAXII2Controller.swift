@@ -134,7 +134,7 @@ struct TAXII2Controller: Sendable {
             refusal = TAXII2Error(
                 status: .serviceUnavailable, title: "Busy", description: "Too many password checks in progress: try again shortly.")
         }
-        await recorder.record(feed: "-", client: context.clientAddress, kind: .taxii2, outcome: .unauthorized, served: nil, at: clock())
+        recorder.record(feed: "-", client: context.clientAddress, kind: .taxii2, outcome: .unauthorized, served: nil, at: clock())
         throw refusal
     }
 
@@ -265,7 +265,7 @@ struct TAXII2Controller: Sendable {
         }
         if mode == .objects || mode == .manifest {
             // "Is my SIEM polling?": /health/clients and the poll metrics count collection reads, not single-object lookups.
-            await recorder.record(
+            recorder.record(
                 feed: feed.name.value, client: context.clientAddress, kind: .taxii2, outcome: .served, served: page.entries.count, at: clock())
         }
         context.logger.info(
