@@ -21,11 +21,12 @@ public func buildApplication(
     let recorder = PollRecorder(store: store, logger: logger, metrics: metrics)
     let router = buildRouter(store: store, configuration: configuration, metrics: metrics, recorder: recorder, clock: clock, drain: drain)
     // Idle connections are closed (stalled uploads and forgotten sockets do not pile up); a request head over the
-    // limit is refused by the HTTP parser before any handler runs.
+    // limit is refused by the HTTP parser before any handler runs; a body that trickles in is cut off.
     let idleTimeout = TimeAmount.seconds(configuration.idleTimeout.components.seconds)
+    let bodyLimit = TimeAmount.seconds(configuration.requestTimeout.components.seconds)
     let http1 = HTTPServerBuilder.http1(
         configuration: .init(
-            additionalChannelHandlers: [FinishWritesBeforeClose(limit: idleTimeout)],
+            additionalChannelHandlers: [FinishWritesBeforeClose(limit: idleTimeout), RequestBodyDeadline(limit: bodyLimit)],
             idleTimeout: idleTimeout,
             httpDecoderConfiguration: .init(
                 maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes

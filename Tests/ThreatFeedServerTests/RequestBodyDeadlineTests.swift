@@ -1,54 +1,96 @@
+import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
 import Testing
 
 @testable import ThreatFeedServer
 
-/// Reading a request body against its deadline (`TAXIIController.collect(_:upTo:within:)`): a whole body is returned
-/// whole, a body that stops arriving is a timeout even when its stream ends quietly on cancellation, and a handler
-/// cancelled for another reason (the server stopping) is not reported as the client's timeout.
+/// The request-body deadline in the connection's pipeline, on the embedded loop's virtual clock: a body that stops
+/// arriving fails the request's stream with `Exceeded` at its limit counted from the head, never before; a body that
+/// arrives, however slowly within the limit, passes through untouched; and a connection that timed out passes nothing
+/// more on.
 @Suite struct RequestBodyDeadlineTests {
-    private static func body(_ chunks: [String], finished: Bool) -> RequestBody {
-        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
-        for chunk in chunks { continuation.yield(ByteBuffer(string: chunk)) }
-        if finished { continuation.finish() }
-        // The continuation lives as long as the stream when the body never finishes.
-        return RequestBody(asyncSequence: KeepingContinuation(stream: stream, continuation: continuation))
+    private static let limit = TimeAmount.seconds(30)
+
+    private static func channel() throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel(handler: RequestBodyDeadline(limit: limit))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return channel
     }
 
-    @Test func aBodyThatArrivesIsReturnedWhole() async throws {
-        let collected = try await TAXIIController.collect(
-            Self.body(["<Poll_Request ", "collection_name=\"x\"/>"], finished: true), upTo: 1_000, within: .seconds(30))
-        #expect(collected.map { String(buffer: $0) } == "<Poll_Request collection_name=\"x\"/>")
+    private static let head = HTTPRequestPart.head(HTTPRequest(method: .post, scheme: "http", authority: "x", path: "/taxii/poll"))
+
+    /// Reads delivered in one burst, as one `read` from the socket delivers them.
+    private static func burst(_ parts: [HTTPRequestPart], into channel: EmbeddedChannel) {
+        for part in parts { channel.pipeline.fireChannelRead(part) }
+        channel.pipeline.fireChannelReadComplete()
     }
 
-    @Test func aBodyOverTheLimitIsNil() async throws {
-        let collected = try await TAXIIController.collect(Self.body(["0123456789", "0123456789"], finished: true), upTo: 15, within: .seconds(30))
-        #expect(collected == nil)
+    private static func passedOn(_ channel: EmbeddedChannel) throws -> [HTTPRequestPart] {
+        var parts: [HTTPRequestPart] = []
+        while let part = try channel.readInbound(as: HTTPRequestPart.self) { parts.append(part) }
+        return parts
     }
 
-    /// An `AsyncStream` ends with nil when its reader is cancelled, as NIO's body stream may: the part read so far must
-    /// not pass for the whole body.
-    @Test func aBodyThatStopsArrivingTimesOut() async throws {
-        await #expect(throws: TAXIIController.BodyTimedOut.self) {
-            _ = try await TAXIIController.collect(Self.body(["<Poll_Request "], finished: false), upTo: 1_000, within: .milliseconds(50))
-        }
+    @Test func aBodyThatStopsArrivingFailsAtItsLimitFromTheHead() throws {
+        let channel = try Self.channel()
+        Self.burst([Self.head], into: channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(20))
+        Self.burst([.body(ByteBuffer(string: "<Poll_Request "))], into: channel)
+        // A byte now and then does not move the deadline: it counts from the head.
+        channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+        #expect(throws: Never.self) { try channel.throwIfErrorCaught() }
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(throws: RequestBodyDeadline.Exceeded.self) { try channel.throwIfErrorCaught() }
+        #expect(try Self.passedOn(channel).count == 2)
+        // Whatever comes after is dropped: the request's stream has ended with the error.
+        Self.burst([.body(ByteBuffer(string: "late")), .end(nil)], into: channel)
+        #expect(try Self.passedOn(channel).isEmpty)
     }
 
-    @Test func aHandlerCancelledWhileReadingIsNotATimeout() async throws {
-        let reading = Task {
-            try await TAXIIController.collect(Self.body(["<Poll_Request "], finished: false), upTo: 1_000, within: .seconds(3600))
-        }
-        reading.cancel()
-        let result = await reading.result
-        #expect(throws: CancellationError.self) { try result.get() }
+    @Test func aBodyThatArrivesWithinTheLimitPassesThroughUntouched() throws {
+        let channel = try Self.channel()
+        Self.burst([Self.head, .body(ByteBuffer(string: "<Poll_Request "))], into: channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(29))
+        Self.burst([.body(ByteBuffer(string: "collection_name=\"x\"/>")), .end(nil)], into: channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3600))
+        #expect(throws: Never.self) { try channel.throwIfErrorCaught() }
+        let parts = try Self.passedOn(channel)
+        #expect(parts.count == 4)
+        #expect(parts.last == .end(nil))
     }
-}
 
-/// An `AsyncStream` that keeps its continuation alive, so that an unfinished body stays unfinished.
-private struct KeepingContinuation: AsyncSequence, Sendable {
-    let stream: AsyncStream<ByteBuffer>
-    let continuation: AsyncStream<ByteBuffer>.Continuation
+    /// The next request on a kept-alive connection gets its own limit, counted from its own head.
+    @Test func eachRequestOnAConnectionIsTimedFromItsOwnHead() throws {
+        let channel = try Self.channel()
+        Self.burst([Self.head, .end(nil)], into: channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3600))
+        Self.burst([Self.head, .body(ByteBuffer(string: "{"))], into: channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(29))
+        #expect(throws: Never.self) { try channel.throwIfErrorCaught() }
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(throws: RequestBodyDeadline.Exceeded.self) { try channel.throwIfErrorCaught() }
+    }
 
-    func makeAsyncIterator() -> AsyncStream<ByteBuffer>.AsyncIterator { stream.makeAsyncIterator() }
+    @Test func aClosedConnectionLeavesNoDeadlineBehind() throws {
+        let channel = try Self.channel()
+        Self.burst([Self.head], into: channel)
+        _ = try channel.finish()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3600))
+        #expect(throws: Never.self) { try channel.throwIfErrorCaught() }
+    }
+
+    /// What a handler that lets the error through answers (the TAXII, lookup and XDR handlers answer their own 408s).
+    @Test func theErrorIsA408ThatClosesTheConnection() throws {
+        let request = Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "x", path: "/ui/login"), body: .init(buffer: ByteBuffer())
+        )
+        let context = BasicRequestContext(source: .init(channel: EmbeddedChannel(), logger: Logger(label: "test")))
+        let response = try RequestBodyDeadline.Exceeded().response(from: request, context: context)
+        #expect(response.status == .requestTimeout)
+        #expect(response.headers[.connection] == "close")
+    }
 }

@@ -11,7 +11,6 @@ struct LookupController: Sendable {
     let access: LookupAccess
     let recorder: PollRecorder
     let limits: LookupLimits
-    let requestTimeout: Duration
     let clock: @Sendable () -> Date
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -20,8 +19,8 @@ struct LookupController: Sendable {
             // The same reading as TAXII's: bounded in size and in time, a larger body drained so the client reads the answer.
             let collected: ByteBuffer?
             do {
-                collected = try await TAXIIController.collect(request.body, upTo: limits.maxBodyBytes, within: requestTimeout)
-            } catch is TAXIIController.BodyTimedOut {
+                collected = try await TAXIIController.collect(request.body, upTo: limits.maxBodyBytes)
+            } catch is RequestBodyDeadline.Exceeded {
                 return Self.error(.requestTimeout, "the request body did not arrive in time")
             }
             guard let body = collected else {

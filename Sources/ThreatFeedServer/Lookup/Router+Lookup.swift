@@ -10,12 +10,12 @@ func addLookupRoutes(
 ) {
     let access = LookupAccess(adminToken: configuration.adminToken, credentials: credentials, store: users)
     LookupController(
-        store: lookups, access: access, recorder: recorder, limits: configuration.lookup, requestTimeout: configuration.requestTimeout, clock: clock
+        store: lookups, access: access, recorder: recorder, limits: configuration.lookup, clock: clock
     ).addRoutes(to: router)
     if let xdr = configuration.xdr {
         XDRController(
             store: lookups, jwt: RelayJWT(key: xdr.key), renderer: CTIMRelayRenderer(publicBase: configuration.publicBase), configuration: xdr,
-            maxBodyBytes: configuration.lookup.maxBodyBytes, requestTimeout: configuration.requestTimeout, clock: clock
+            maxBodyBytes: configuration.lookup.maxBodyBytes, clock: clock
         ).addRoutes(to: router)
     }
 }

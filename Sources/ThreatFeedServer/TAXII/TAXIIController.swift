@@ -67,8 +67,8 @@ struct TAXIIController: Sendable {
         let client = context.clientAddress
         let collected: ByteBuffer?
         do {
-            collected = try await Self.collect(request.body, upTo: limit, within: configuration.requestTimeout)
-        } catch is BodyTimedOut {
+            collected = try await Self.collect(request.body, upTo: limit)
+        } catch is RequestBodyDeadline.Exceeded {
             recorder.record(feed: "-", client: client, kind: .taxii, outcome: .refused, served: nil, at: clock())
             let seconds = configuration.requestTimeout.components.seconds
             context.logger.notice("taxii: request body not received in time", metadata: ["seconds": "\(seconds)"])
@@ -173,31 +173,8 @@ struct TAXIIController: Sendable {
 
     /// The body if it fits in `limit` bytes. A larger one is read on and dropped (up to 64 × the limit) so that a
     /// client which sends its whole body before reading, as Python's clients do, receives the BAD_MESSAGE instead
-    /// of a stalled upload; beyond that we stop reading and the idle timeout closes the connection.
-    static func collect(_ body: RequestBody, upTo limit: Int, within timeout: Duration) async throws -> ByteBuffer? {
-        // A client that trickles its body (a byte every few seconds defeats the idle timeout) is cut off: the body is
-        // read in a task of its own, which the deadline cancels. One task and a timer entry, not a task group racing
-        // a sleeping child: that cost a small poll 5–8 % of its CPU.
-        let reading = Task {
-            let collected = try await collect(body, upTo: limit)
-            // A cancelled body stream may end as if complete: what it gave is not the whole body.
-            try Task.checkCancellation()
-            return collected
-        }
-        let deadline = CoarseTimer.shared.deadline(after: timeout) { reading.cancel() }
-        do {
-            let collected = try await withTaskCancellationHandler { try await reading.value } onCancel: { reading.cancel() }
-            _ = CoarseTimer.shared.withdraw(deadline)
-            return collected
-        } catch {
-            // Still set: the error is the client's or our own cancellation. Gone: the deadline cancelled the read.
-            if CoarseTimer.shared.withdraw(deadline) { throw error }
-            throw BodyTimedOut()
-        }
-    }
-
-    struct BodyTimedOut: Error {}
-
+    /// of a stalled upload; beyond that we stop reading and the idle timeout closes the connection. A body that stops
+    /// arriving fails with `RequestBodyDeadline.Exceeded` (the connection's pipeline times it).
     static func collect(_ body: RequestBody, upTo limit: Int) async throws -> ByteBuffer? {
         var collected = ByteBuffer()
         var total = 0

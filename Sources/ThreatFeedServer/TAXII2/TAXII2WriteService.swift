@@ -30,7 +30,13 @@ struct TAXII2WriteService: Sendable {
                               description: "Send an envelope as \(TAXII2MediaType.taxii).")
         }
         let limit = configuration.taxiiMaxRequestBytes
-        guard let body = try await TAXIIController.collect(request.body, upTo: limit, within: configuration.requestTimeout) else {
+        let collected: ByteBuffer?
+        do {
+            collected = try await TAXIIController.collect(request.body, upTo: limit)
+        } catch is RequestBodyDeadline.Exceeded {
+            throw TAXII2Error(status: .requestTimeout, title: "Request timeout", description: "The request body did not arrive in time.")
+        }
+        guard let body = collected else {
             throw TAXII2Error(status: .contentTooLarge, title: "Request too large", description: "The body is larger than \(limit) bytes.")
         }
         guard let document = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],

@@ -14,7 +14,6 @@ struct XDRController: Sendable {
     let renderer: CTIMRelayRenderer
     let configuration: XDRConfiguration
     let maxBodyBytes: Int
-    let requestTimeout: Duration
     let clock: @Sendable () -> Date
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -38,8 +37,8 @@ struct XDRController: Sendable {
         if let refusal = authorize(request) { return refusal }
         let collected: ByteBuffer?
         do {
-            collected = try await TAXIIController.collect(request.body, upTo: maxBodyBytes, within: requestTimeout)
-        } catch is TAXIIController.BodyTimedOut {
+            collected = try await TAXIIController.collect(request.body, upTo: maxBodyBytes)
+        } catch is RequestBodyDeadline.Exceeded {
             return Self.invalidArgument("the request body did not arrive in time")
         }
         guard let buffer = collected else { return Self.invalidArgument("body larger than \(maxBodyBytes) bytes") }
