@@ -22,8 +22,8 @@ public func buildApplication(
     let router = buildRouter(store: store, configuration: configuration, metrics: metrics, recorder: recorder, clock: clock, drain: drain)
     // Idle connections are closed (stalled uploads and forgotten sockets do not pile up); a request head over the
     // limit is refused by the HTTP parser before any handler runs; a body that trickles in is cut off.
-    let idleTimeout = TimeAmount.seconds(configuration.idleTimeout.components.seconds)
-    let bodyLimit = TimeAmount.seconds(configuration.requestTimeout.components.seconds)
+    let idleTimeout = timeAmount(configuration.idleTimeout)
+    let bodyLimit = timeAmount(configuration.requestTimeout)
     let http1 = HTTPServerBuilder.http1(
         configuration: .init(
             additionalChannelHandlers: [FinishWritesBeforeClose(limit: idleTimeout), RequestBodyDeadline(limit: bodyLimit)],
@@ -46,6 +46,12 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
+}
+
+/// A configured duration as NIO's, to the millisecond (a `500ms` limit must not become zero), at most a century.
+func timeAmount(_ duration: Duration) -> TimeAmount {
+    let milliseconds = min(max(duration / .milliseconds(1), 0), 100 * 365 * 86_400_000)
+    return .milliseconds(Int64(milliseconds))
 }
 
 func buildRouter(

@@ -94,3 +94,14 @@ import Testing
         #expect(response.headers[.connection] == "close")
     }
 }
+
+/// The configured limits reach NIO whole: a sub-second limit is not rounded to zero, a huge one does not overflow.
+@Suite struct ConfiguredTimeAmountTests {
+    @Test func durationsBecomeTimeAmountsToTheMillisecond() {
+        #expect(timeAmount(.milliseconds(500)) == .milliseconds(500))
+        #expect(timeAmount(.seconds(30)) == .seconds(30))
+        #expect(timeAmount(.zero) == .zero)
+        #expect(timeAmount(.seconds(-5)) == .zero)
+        #expect(timeAmount(.seconds(Int64.max)) == .milliseconds(100 * 365 * 86_400_000))
+    }
+}
