@@ -73,10 +73,16 @@ import ThreatFeedTesting
         }
     }
 
-    func edit(_ store: Store, _ path: String, _ sql: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in try db.execute(sql: sql) }
-        try queue.close()
+    /// A populated store on a file whose rows are then changed by hand (as sqlite3 could), reopened.
+    func withRowsEditedByHand(_ statements: [String], _ body: (Store, String) throws -> Void) async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.file("db.sqlite")
+            let indicatorID = try populate(try Store(path: path))
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in for sql in statements { try db.execute(sql: sql) } }
+            try queue.close()
+            try body(try Store(path: path), indicatorID)
+        }
     }
 
     @Test func rowsCarryWhatTheStoredJudgementsCarry() async throws {
@@ -93,17 +99,15 @@ import ThreatFeedTesting
     }
 
     @Test func textEditedByHandReadsAsAStringWouldRead() async throws {
-        try await withTemporaryDirectory { dir in
-            let path = dir.file("db.sqlite")
-            let indicatorID = try populate(try Store(path: path))
-            let store = try Store(path: path)
-            // Invalid UTF-8 (0xFF) in a value, a NUL inside a reason, names this version does not know.
-            try edit(store, path, "UPDATE observable SET value = CAST(X'6576696CFF2E6578616D706C652E6E6574' AS TEXT) WHERE value = 'evil.example.net'")
-            try edit(store, path, """
-                UPDATE judgement SET reason = CAST(X'6265666F7265006166746572' AS TEXT), confidence = 'Sure', disposition = 9
-                WHERE observable_id = (SELECT id FROM observable WHERE value = 'nul.example.net')
-                """)
-            try edit(store, path, "UPDATE observable SET type = 'ftp' WHERE value = '198.51.100.23'")
+        // Invalid UTF-8 (0xFF) in a value, a NUL inside a reason, names this version does not know.
+        try await withRowsEditedByHand([
+            "UPDATE observable SET value = CAST(X'6576696CFF2E6578616D706C652E6E6574' AS TEXT) WHERE value = 'evil.example.net'",
+            """
+            UPDATE judgement SET reason = CAST(X'6265666F7265006166746572' AS TEXT), confidence = 'Sure', disposition = 9
+            WHERE observable_id = (SELECT id FROM observable WHERE value = 'nul.example.net')
+            """,
+            "UPDATE observable SET type = 'ftp' WHERE value = '198.51.100.23'",
+        ]) { store, indicatorID in
             let (rows, structs) = try bothReads(store, indicatorID)
             #expect(rows == structs)
             let repaired = try #require(rows.first { $0.value.starts(with: Array("evil".utf8)) })
@@ -118,11 +122,8 @@ import ThreatFeedTesting
 
     /// Integers all the way: an end time in year 9999 is read to the microsecond (a `Date` would lose some).
     @Test func farTimesAreReadExactly() async throws {
-        try await withTemporaryDirectory { dir in
-            let path = dir.file("db.sqlite")
-            let indicatorID = try populate(try Store(path: path))
-            let store = try Store(path: path)
-            try edit(store, path, "UPDATE judgement SET valid_end = 253402300799999999, modified = 253402300799999998")
+        try await withRowsEditedByHand(["UPDATE judgement SET valid_end = 253402300799999999, modified = 253402300799999998"]) {
+            store, indicatorID in
             let (rows, structs) = try bothReads(store, indicatorID)
             #expect(rows.count == Self.values.count)
             #expect(rows.allSatisfy { $0.end == 253_402_300_799_999_999 && $0.modified == 253_402_300_799_999_998 })

@@ -70,7 +70,6 @@ public final class PollRecorder: Sendable {
         let key = Key(feed: feed, client: client)
         let succeeded = outcome == .served || outcome == .notModified
         let hour = CalendarBucket.hour(of: now)
-        let maxClients = maxClients
         state.withLock { state in
             // The metric above counted it; a failure from yet another address is not worth unbounded memory.
             if state.pending[key] == nil, !succeeded, state.pending.count >= maxClients { return }
