@@ -39,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         AllocatorArenas.limitForServer()
+        TasksOnEventLoops.install()
         let settings = try global.settings()
         var flags: [SettingKey: String] = [:]
         flags[.host] = host
