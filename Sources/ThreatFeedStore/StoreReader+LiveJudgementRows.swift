@@ -13,23 +13,18 @@ extension StoreReader {
         ofIndicator id: String, at now: Date, after: TimestampLabel? = nil, upTo: TimestampLabel? = nil, offset: Int = 0,
         limit: Int? = nil, _ body: (LiveJudgementRow) throws -> Void
     ) throws {
-        let statement = try db.cachedStatement(sql: """
+        // Numbered parameters, bound by position: named ones are matched by name on every poll.
+        let sql = """
             SELECT j.uuid, j.label, j.modified, o.type, o.value, j.disposition, j.confidence, j.reason, j.valid_start, j.valid_end
             FROM judgement j JOIN observable o ON o.id = j.observable_id
-            WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
-            ORDER BY j.label LIMIT :limit OFFSET :offset
-            """)
-        let rows = try Row.fetchCursor(
-            statement,
-            arguments: [
-                "indicator": id, "now": micros(now), "after": after?.microseconds ?? Int64.min,
-                "upTo": upTo?.microseconds ?? Int64.max, "limit": limit ?? -1, "offset": offset,
-            ]
-        )
-        let handle = statement.sqliteStatement
+            WHERE j.indicator_id = ?1 AND \(Self.liveAtParameter2) AND j.label > ?3 AND j.label <= ?4
+            ORDER BY j.label LIMIT ?5 OFFSET ?6
+            """
+        let arguments: StatementArguments = [id, micros(now), after?.microseconds ?? Int64.min, upTo?.microseconds ?? Int64.max, limit ?? -1, offset]
         var repairs = RepairedText()
         defer { repairs.free() }
-        while try rows.next() != nil {
+        try StatementColumns.forEachRow(db, sql: sql, arguments: arguments) { columns in
+            let handle = columns.handle
             let typeName = repairs.text(handle, 3)
             let type = LiveJudgementRow.observableType(typeName) ?? .domain
             let end: Int64? = sqlite3_column_type(handle, 9) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 9)

@@ -28,7 +28,10 @@ public struct StoreReader {
     /// A stored name this version accepts. Names are checked when written, but a restored or older database may
     /// hold one from before a rule: that is a clear error naming it, never a crash.
     static func storedName(_ row: Row, kind: String) throws(StoreError) -> EntityName {
-        let text: String? = row["name"]
+        try storedName(row["name"], kind: kind)
+    }
+
+    static func storedName(_ text: String?, kind: String) throws(StoreError) -> EntityName {
         do {
             return try EntityName(text ?? "")
         } catch {
@@ -45,60 +48,78 @@ public struct StoreReader {
 
     // MARK: Feeds
 
+    // Feeds and users are read on every poll (the collection, the Basic user): their rows are decoded by position,
+    // from the columns these lists name in this order, not by column name (a case-insensitive search per column).
+    static let feedColumns = "f.id, f.name, f.indicator_id, f.output, f.secret, f.collection_name, f.lifetime_start, f.lifetime_end, f.max_part_size, f.created"
+    static let userColumns = "u.id, u.name, u.password_hash, u.created"
+
     public func feed(named name: EntityName) throws -> Feed? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE name = ?"), arguments: [name.value]).map { try Self.feed($0) }
+        try feeds(where: "f.name = ?", [name.value]).first
     }
 
     /// By `feed-<uuid>`, the id in the view URL.
     public func feed(id: String) throws -> Feed? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE id = ?"), arguments: [id]).map { try Self.feed($0) }
+        try feeds(where: "f.id = ?", [id]).first
     }
 
     public func feed(collectionName: String) throws -> Feed? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM feed WHERE collection_name = ?"), arguments: [collectionName]).map { try Self.feed($0) }
+        try feeds(where: "f.collection_name = ?", [collectionName]).first
     }
 
     public func feeds() throws -> [Feed] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM feed ORDER BY name")).map { try Self.feed($0) }
+        try feeds(where: "1")
     }
 
-    private static func feed(_ row: Row) throws(StoreError) -> Feed {
-        let start: Int64? = row["lifetime_start"]
-        let end: Int64? = row["lifetime_end"]
-        return Feed(
-            id: row["id"], name: try storedName(row, kind: "feed"), indicatorID: row["indicator_id"],
-            output: FeedOutput(rawValue: row["output"]) ?? .observables, secret: FeedSecret(row["secret"]),
-            collectionName: row["collection_name"],
-            lifetime: start.map { ValidTime(start: date(micros: $0), end: end.map { date(micros: $0) }) },
-            maxPartSize: row["max_part_size"],
-            created: date(micros: row["created"])
-        )
+    private func feeds(where condition: String, _ arguments: StatementArguments = []) throws -> [Feed] {
+        var feeds: [Feed] = []
+        try StatementColumns.forEachRow(
+            db, sql: "SELECT \(Self.feedColumns) FROM feed f WHERE \(condition) ORDER BY f.name", arguments: arguments
+        ) { row in
+            let start = row.optionalInt64(6)
+            let end = row.optionalInt64(7)
+            feeds.append(Feed(
+                id: try row.string(0), name: try Self.storedName(row.optionalString(1), kind: "feed"), indicatorID: try row.string(2),
+                output: FeedOutput(rawValue: try row.string(3)) ?? .observables, secret: FeedSecret(try row.string(4)),
+                collectionName: try row.string(5),
+                lifetime: start.map { ValidTime(start: date(micros: $0), end: end.map { date(micros: $0) }) },
+                maxPartSize: row.optionalInt64(8).map { Int(clamping: $0) },
+                created: date(micros: try row.int64(9))
+            ))
+        }
+        return feeds
     }
 
     // MARK: Users and grants
 
     public func user(named name: EntityName) throws -> User? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [name.value]).map { try Self.user($0) }
+        try users(where: "u.name = ?", [name.value]).first
     }
 
     public func users() throws -> [User] {
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM user ORDER BY name")).map { try Self.user($0) }
+        try users(where: "1")
     }
 
     /// The users whose Basic credentials open the feed's collection, by name.
     public func usersGranted(feed id: String) throws -> [User] {
-        try Row.fetchAll(
-            try db.cachedStatement(sql: "SELECT u.* FROM user u JOIN feed_grant g ON g.user_id = u.id WHERE g.feed_id = ? ORDER BY u.name"),
-            arguments: [id]
-        ).map { try Self.user($0) }
+        try users(where: "u.id IN (SELECT user_id FROM feed_grant WHERE feed_id = ?)", [id])
+    }
+
+    private func users(where condition: String, _ arguments: StatementArguments = []) throws -> [User] {
+        var users: [User] = []
+        try StatementColumns.forEachRow(
+            db, sql: "SELECT \(Self.userColumns) FROM user u WHERE \(condition) ORDER BY u.name", arguments: arguments
+        ) { row in
+            users.append(User(
+                id: try row.string(0), name: try Self.storedName(row.optionalString(1), kind: "user"),
+                passwordHash: try row.string(2), created: date(micros: try row.int64(3))
+            ))
+        }
+        return users
     }
 
     /// The feeds a user may poll over TAXII, by name.
     public func feedsGranted(toUser id: String) throws -> [Feed] {
-        try Row.fetchAll(
-            try db.cachedStatement(sql: "SELECT f.* FROM feed f JOIN feed_grant g ON g.feed_id = f.id WHERE g.user_id = ? ORDER BY f.name"),
-            arguments: [id]
-        ).map { try Self.feed($0) }
+        try feeds(where: "f.id IN (SELECT feed_id FROM feed_grant WHERE user_id = ?)", [id])
     }
 
     public func isGranted(feed feedID: String, toUser userID: String) throws -> Bool {
@@ -107,17 +128,12 @@ public struct StoreReader {
         ) ?? false
     }
 
-    private static func user(_ row: Row) throws(StoreError) -> User {
-        User(
-            id: row["id"], name: try storedName(row, kind: "user"), passwordHash: row["password_hash"],
-            created: date(micros: row["created"])
-        )
-    }
-
     // MARK: Judgements
 
     /// The SQL condition "valid time covers :now", inclusive at both ends as CTIM's `valid-now?`.
     static let live = "j.valid_start <= :now AND (j.valid_end IS NULL OR j.valid_end >= :now)"
+    /// The same with "now" as numbered parameter 2, for the queries every poll runs (bound by position).
+    static let liveAtParameter2 = "j.valid_start <= ?2 AND (j.valid_end IS NULL OR j.valid_end >= ?2)"
 
     /// Live observables of an indicator, each once, in value order (bytewise, as `/view.txt` wants).
     public func forEachLiveObservableByValue(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws {
@@ -218,12 +234,9 @@ public struct StoreReader {
         try Int.fetchOne(
             try db.cachedStatement(sql: """
                 SELECT count(*) FROM judgement j
-                WHERE j.indicator_id = :indicator AND \(Self.live) AND j.label > :after AND j.label <= :upTo
+                WHERE j.indicator_id = ?1 AND \(Self.liveAtParameter2) AND j.label > ?3 AND j.label <= ?4
                 """),
-            arguments: [
-                "indicator": id, "now": micros(now), "after": after?.microseconds ?? Int64.min,
-                "upTo": upTo?.microseconds ?? Int64.max,
-            ]
+            arguments: [id, micros(now), after?.microseconds ?? Int64.min, upTo?.microseconds ?? Int64.max]
         ) ?? 0
     }
 
