@@ -7,9 +7,10 @@ import ThreatFeedTesting
 @testable import ThreatFeedFormats
 @testable import ThreatFeedServer
 
-/// A window larger than one read is streamed in chunks rendered inside separate read transactions; the answer must
-/// be byte for byte the Poll_Response written in one piece from the same judgements (whose blocks
-/// `PollAnswerGoldenTests` pins to the renderer's old bytes), whatever the chunk boundaries.
+/// A window larger than one read is streamed in chunks rendered inside separate read transactions, and a smaller one is
+/// rendered before it is counted (its first rows without a count query); either way the answer must be byte for byte
+/// the Poll_Response written in one piece from the same judgements (whose blocks `PollAnswerGoldenTests` pins to the
+/// renderer's old bytes), whatever the chunk boundaries.
 @Suite(.serialized) struct TAXIIStreamedPollTests {
     /// The header's `message_id` is random: read it back, then write the expected answer with it.
     static func messageID(_ answer: [UInt8]) throws -> String {
@@ -19,11 +20,15 @@ import ThreatFeedTesting
     }
 
     @Test(arguments: [
+        0, 1,
+        TAXIIPollService.firstStreamChunk,  // the largest window counted by its rows
+        TAXIIPollService.firstStreamChunk + 1,  // the smallest one counted by a query
+        TAXIIPollService.streamChunk,  // the largest window answered from one read
         TAXIIPollService.streamChunk + 1,  // the smallest streamed window
         TAXIIPollService.firstStreamChunk + TAXIIPollService.streamChunk,  // ends exactly on a chunk: one empty read after
         TAXIIPollService.firstStreamChunk + 2 * TAXIIPollService.streamChunk + 17,
     ])
-    func streamedAnswerIsTheOnePieceAnswer(blocks: Int) async throws {
+    func answerIsTheOnePieceAnswer(blocks: Int) async throws {
         let server = try TAXIITestServer()
         defer { server.directory.remove() }
         // Every type, some reasons needing escapes; one observable per judgement.
@@ -59,7 +64,11 @@ import ThreatFeedTesting
             #expect(result.status == 0, "\(result.stderr)")
             let headers = result.stdout.lowercased()
             #expect(headers.hasPrefix("http/1.1 200"))
-            #expect(!headers.contains("content-length:"), "a streamed answer has no length up front")
+            if blocks > TAXIIPollService.streamChunk {
+                #expect(!headers.contains("content-length:"), "a streamed answer has no length up front")
+            } else {
+                #expect(headers.contains("content-length:"), "an answer from one read is sent whole")
+            }
             let answer = Array(try Data(contentsOf: URL(fileURLWithPath: bodyFile)))
 
             var stored: [StoredJudgement] = []

@@ -22,9 +22,13 @@ enum TAXIIAnswer {
     }
 
     static func message(_ bytes: [UInt8], https: Bool) -> Response {
+        message(ByteBuffer(bytes: bytes), https: https)
+    }
+
+    static func message(_ buffer: ByteBuffer, https: Bool) -> Response {
         var headers = headers(https: https)
-        headers[.contentLength] = String(bytes.count)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        headers[.contentLength] = String(buffer.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     static func status(_ status: TAXIIStatusMessage, https: Bool) -> Response {

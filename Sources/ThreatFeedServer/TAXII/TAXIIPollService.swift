@@ -73,29 +73,55 @@ struct TAXIIPollService: Sendable {
         let oneReadLimit = min(Self.streamChunk, feed.maxPartSize ?? Int.max)
         let renderer = renderers[version]!
         let collectionName = request.collectionName
-        let (end, count, small): (TimestampLabel, Int, [UInt8]?) = try {
+        let (end, count, small): (TimestampLabel, Int, ByteBuffer?) = try {
             let newest = try reader.lastLabel()
             var end = min(request.inclusiveEnd ?? newest, newest)
             if let begin = request.exclusiveBegin, end < begin { end = begin }
-            let count = try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end)
-            guard wantsBlocks else {
+            // The header (with the count) and the blocks rendered before it, copied once into the answer's buffer.
+            func message(count: Int, blocks: TAXIIPollResponseWriter?) -> ByteBuffer {
                 var writer = TAXIIPollResponseWriter(
                     inResponseTo: id, collectionName: collectionName, exclusiveBegin: request.exclusiveBegin,
-                    inclusiveEnd: end, recordCount: TAXIIRecordCount(count), reservingCapacity: 1024
+                    inclusiveEnd: end, recordCount: TAXIIRecordCount(count), indentWidth: 0, reservingCapacity: 1024
                 )
-                return (end, count, Optional(writer.finish()))
+                let header = writer.takeBytes()
+                let footer = writer.finish()
+                var buffer = ByteBuffer()
+                buffer.reserveCapacity(header.count + (blocks?.bytes.count ?? 0) + footer.count)
+                buffer.writeBytes(header)
+                if let blocks { buffer.writeBytes(blocks.bytes) }
+                buffer.writeBytes(footer)
+                return buffer
             }
+            func countWindow() throws -> Int {
+                try reader.countLiveJudgements(ofIndicator: feed.indicatorID, at: now, after: request.exclusiveBegin, upTo: end)
+            }
+            guard wantsBlocks else {
+                let count = try countWindow()
+                return (end, count, message(count: count, blocks: nil))
+            }
+            let window = LiveJudgementWindow(indicatorID: feed.indicatorID, now: now, after: request.exclusiveBegin, upTo: end)
+            // Rendered as read, in this transaction: the answer is the only copy of the window. The first rows are
+            // rendered before the window is counted (Record_Count comes first, so the header is written after them):
+            // a gateway's incremental poll is a few blocks, and its count is the rows it got, without a second query.
+            let first = min(Self.firstStreamChunk, oneReadLimit)
+            var blocks = TAXIIPollResponseWriter.blocks(indentWidth: 0, reservingCapacity: 16 * Self.blockSizeEstimate)
+            var rows = 0
+            var last: TimestampLabel?
+            var probe = window
+            probe.limit = first + 1
+            try reader.forEachLiveJudgementRow(in: probe) {
+                rows += 1
+                guard rows <= first else { return }
+                blocks.appendContentBlock($0, renderer: renderer)
+                last = $0.label
+            }
+            if rows <= first { return (end, rows, message(count: rows, blocks: blocks)) }
+            let count = try countWindow()
             guard count <= oneReadLimit else { return (end, count, nil) }
-            // Rendered as read, in this transaction: the answer is the only copy of the window.
-            var writer = TAXIIPollResponseWriter(
-                inResponseTo: id, collectionName: collectionName, exclusiveBegin: request.exclusiveBegin,
-                inclusiveEnd: end, recordCount: TAXIIRecordCount(count), indentWidth: 0,
-                reservingCapacity: 1024 + count * Self.blockSizeEstimate
-            )
-            try reader.forEachLiveJudgementRow(
-                in: LiveJudgementWindow(indicatorID: feed.indicatorID, now: now, after: request.exclusiveBegin, upTo: end)
-            ) { writer.appendContentBlock($0, renderer: renderer) }
-            return (end, writer.blockCount, Optional(writer.finish()))
+            var rest = window
+            rest.after = last
+            try reader.forEachLiveJudgementRow(in: rest) { blocks.appendContentBlock($0, renderer: renderer) }
+            return (end, blocks.blockCount, message(count: blocks.blockCount, blocks: blocks))
         }()
         if let small {
             return .answered(TAXIIAnswer.message(small, https: https), served: wantsBlocks ? count : 0)
