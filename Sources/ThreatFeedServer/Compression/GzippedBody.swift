@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// The gzip encoding of one cached feed body, compressed the first time a client asks for it and then kept with
@@ -43,8 +44,14 @@ final class GzippedBody: Sendable {
             case .none:
                 let plain = plain
                 let etag = ETag.gzip(plainETag)
-                // Unstructured: a first client that hangs up does not cancel the work the others wait for.
-                let task = Task { Encoded(body: try GzipStream.compress(plain, level: .compact), etag: etag) }
+                // Unstructured: a first client that hangs up does not cancel the work the others wait for. On NIO's
+                // thread pool: a large body takes zlib's best level tens of milliseconds, and `serve`'s tasks run
+                // on the event loops (`TasksOnEventLoops`), whose other connections would wait that long.
+                let task = Task {
+                    try await NIOThreadPool.singleton.runIfActive {
+                        Encoded(body: try GzipStream.compress(plain, level: .compact), etag: etag)
+                    }
+                }
                 state = .compressing(task)
                 return .wait(task)
             }
