@@ -23,6 +23,15 @@ struct StatementColumns {
         while try rows.next() != nil { try body(columns) }
     }
 
+    /// Every row of `sql`, each made by `make` while it is current.
+    static func rows<T>(
+        _ db: Database, sql: String, arguments: StatementArguments = [], _ make: (StatementColumns) throws -> T
+    ) throws -> [T] {
+        var rows: [T] = []
+        try forEachRow(db, sql: sql, arguments: arguments) { rows.append(try make($0)) }
+        return rows
+    }
+
     func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
     func string(_ index: Int32) throws(StoreError) -> String {

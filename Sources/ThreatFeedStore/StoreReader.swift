@@ -71,22 +71,20 @@ public struct StoreReader {
     }
 
     private func feeds(where condition: String, _ arguments: StatementArguments = []) throws -> [Feed] {
-        var feeds: [Feed] = []
-        try StatementColumns.forEachRow(
+        try StatementColumns.rows(
             db, sql: "SELECT \(Self.feedColumns) FROM feed f WHERE \(condition) ORDER BY f.name", arguments: arguments
         ) { row in
             let start = row.optionalInt64(6)
             let end = row.optionalInt64(7)
-            feeds.append(Feed(
+            return Feed(
                 id: try row.string(0), name: try Self.storedName(row.optionalString(1), kind: "feed"), indicatorID: try row.string(2),
                 output: FeedOutput(rawValue: try row.string(3)) ?? .observables, secret: FeedSecret(try row.string(4)),
                 collectionName: try row.string(5),
                 lifetime: start.map { ValidTime(start: date(micros: $0), end: end.map { date(micros: $0) }) },
                 maxPartSize: row.optionalInt64(8).map { Int(clamping: $0) },
                 created: date(micros: try row.int64(9))
-            ))
+            )
         }
-        return feeds
     }
 
     // MARK: Users and grants
@@ -105,16 +103,14 @@ public struct StoreReader {
     }
 
     private func users(where condition: String, _ arguments: StatementArguments = []) throws -> [User] {
-        var users: [User] = []
-        try StatementColumns.forEachRow(
+        try StatementColumns.rows(
             db, sql: "SELECT \(Self.userColumns) FROM user u WHERE \(condition) ORDER BY u.name", arguments: arguments
         ) { row in
-            users.append(User(
+            User(
                 id: try row.string(0), name: try Self.storedName(row.optionalString(1), kind: "user"),
                 passwordHash: try row.string(2), created: date(micros: try row.int64(3))
-            ))
+            )
         }
-        return users
     }
 
     /// The feeds a user may poll over TAXII, by name.
@@ -130,10 +126,11 @@ public struct StoreReader {
 
     // MARK: Judgements
 
-    /// The SQL condition "valid time covers :now", inclusive at both ends as CTIM's `valid-now?`.
-    static let live = "j.valid_start <= :now AND (j.valid_end IS NULL OR j.valid_end >= :now)"
-    /// The same with "now" as numbered parameter 2, for the queries every poll runs (bound by position).
-    static let liveAtParameter2 = "j.valid_start <= ?2 AND (j.valid_end IS NULL OR j.valid_end >= ?2)"
+    /// The SQL condition "valid time covers `now`", inclusive at both ends as CTIM's `valid-now?`.
+    static func live(at now: String) -> String { "j.valid_start <= \(now) AND (j.valid_end IS NULL OR j.valid_end >= \(now))" }
+    static let live = live(at: ":now")
+    /// With "now" as numbered parameter 2, for the queries every poll runs (bound by position).
+    static let liveAtParameter2 = live(at: "?2")
 
     /// Live observables of an indicator, each once, in value order (bytewise, as `/view.txt` wants).
     public func forEachLiveObservableByValue(ofIndicator id: String, at now: Date, _ body: (Observable) throws -> Void) throws {
