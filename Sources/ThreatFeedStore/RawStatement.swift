@@ -71,6 +71,9 @@ final class RawStatement {
 
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
 
+    /// No transaction is open (an error may have rolled it back).
+    var inAutocommit: Bool { sqlite3_get_autocommit(connection) != 0 }
+
     /// SQLite copies text bound with it (the value's buffer may move once the call returns).
     private static var transient: sqlite3_destructor_type { unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self) }
 }

@@ -65,9 +65,25 @@ public final class JudgementImportWriter {
     private let nowMicros: Int64
     private let insertObservable: RawStatement
     private let findObservable: RawStatement
+    private let maxObservableID: RawStatement
     private let findJudgement: RawStatement
-    private let insertJudgement: RawStatement
     private let db: Database
+    /// New judgements waiting for one multi-row INSERT: see `flushInserts`.
+    private var inserts: [Insert] = []
+    /// INSERT statements of judgements and of observables by number of rows, prepared when first needed.
+    private var insertStatements: [Int: RawStatement] = [:]
+    private var observableStatements: [Int: RawStatement] = [:]
+    /// Rows per multi-row INSERT (judgements and observables): a statement's cursors are opened once for them all.
+    static let insertBatch = 64
+
+    private struct Insert {
+        var uuid: String
+        var observableID: Int64
+        var row: ImportedJudgement
+        var label: Int64
+        /// Its observable is new: its tally is counted here, not by the settlement's SQL.
+        var newObservable: Bool
+    }
     /// Refreshes waiting for one UPDATE of many rows: see `flushRefreshes`.
     private var refreshes: [Refresh] = []
     private var refreshedIDs: Set<Int64> = []
@@ -105,6 +121,14 @@ public final class JudgementImportWriter {
     private let addTally: RawStatement
     /// Tally changes of the batch's refreshes alone on their observable, summed per row of `judgement_tally`.
     private var tallyChanges: [TallyKey: TallyChange] = [:]
+    /// The tally of the new judgements on new observables written since the deferral began, counted here: alone
+    /// on their observable, each adds its own window's events and its creation. See `settleTallyIfDeferred`.
+    private var insertTally: [TallyKey: TallyChange] = [:]
+    /// Their observables: another judgement joining one of them settles first (then it is no longer alone).
+    private var ownTallied: Set<Int64> = []
+    /// The observables of the other new judgements (on observables stored before), which the settlement's SQL
+    /// counts with their union of windows.
+    private var settledBySQL: [Int64] = []
 
     private struct TallyKey: Hashable {
         var grain: Int64
@@ -116,6 +140,7 @@ public final class JudgementImportWriter {
         var starts: Int64 = 0
         var stops: Int64 = 0
         var ends: Int64 = 0
+        var added: Int64 = 0
     }
     /// Whether the last observable was new: a fresh import tries the insert first, a re-import the look-up first.
     private var expectNew = true
@@ -137,6 +162,7 @@ public final class JudgementImportWriter {
             db, sql: "INSERT INTO observable (type, value, host_key) VALUES (?1, ?2, ?3) ON CONFLICT (type, value) DO NOTHING"
         )
         findObservable = try RawStatement(db, sql: "SELECT id FROM observable WHERE type = ?1 AND value = ?2")
+        maxObservableID = try RawStatement(db, sql: "SELECT coalesce(max(id), 0) FROM observable")
         // With its window and whether another judgement shares its (indicator, observable): see `flushRefreshes`.
         findJudgement = try RawStatement(
             db,
@@ -150,17 +176,9 @@ public final class JudgementImportWriter {
             db,
             sql: """
                 INSERT INTO judgement_tally (indicator_id, grain, at, type, starts, stops, ends, added)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                 ON CONFLICT (indicator_id, grain, at, type) DO UPDATE SET starts = starts + excluded.starts,
-                    stops = stops + excluded.stops, ends = ends + excluded.ends
-                """
-        )
-        insertJudgement = try RawStatement(
-            db,
-            sql: """
-                INSERT INTO judgement (uuid, indicator_id, observable_id, source, disposition, confidence, severity, tlp,
-                    priority, reason, valid_start, valid_end, provenance, label, created, modified)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
+                    stops = stops + excluded.stops, ends = ends + excluded.ends, added = added + excluded.added
                 """
         )
         maxJudgementID = try RawStatement(db, sql: "SELECT coalesce(max(id), 0) FROM judgement")
@@ -182,6 +200,7 @@ public final class JudgementImportWriter {
         do {
             return try recordDeferringTally(page)
         } catch {
+            inserts.removeAll()
             do { try settleTallyIfDeferred() } catch { _ = try? endDeferral.step(); endDeferral.reset(); deferredAbove = nil }
             throw error
         }
@@ -191,63 +210,123 @@ public final class JudgementImportWriter {
         var added = 0
         var refreshed = 0
         var uuids = JudgementUUIDs(count: page.count)
-        for row in page {
-            let judgement = row.judgement
-            let label = try writer.nextLabel()
-            let (observableID, newObservable) = try observableID(of: judgement.observable)
-            var existing: (id: Int64, start: Int64, end: Int64?, shared: Bool)?
-            if !newObservable {
-                findJudgement.bind(1, indicatorID)
-                findJudgement.bind(2, observableID)
-                findJudgement.bind(3, judgement.source)
-                if try findJudgement.step() {
-                    existing = (
-                        findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2),
-                        findJudgement.int64(column: 3) != 0
-                    )
+        var chunkStart = page.startIndex
+        while chunkStart < page.endIndex {
+            let chunk = page[chunkStart..<min(chunkStart + Self.insertBatch, page.endIndex)]
+            chunkStart = chunk.endIndex
+            for (row, (observableID, newObservable)) in zip(chunk, try observableIDs(of: chunk)) {
+                let judgement = row.judgement
+                let label = try writer.nextLabel()
+                var existing: (id: Int64, start: Int64, end: Int64?, shared: Bool)?
+                if !newObservable {
+                    try flushInserts()
+                    findJudgement.bind(1, indicatorID)
+                    findJudgement.bind(2, observableID)
+                    findJudgement.bind(3, judgement.source)
+                    if try findJudgement.step() {
+                        existing = (
+                            findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2),
+                            findJudgement.int64(column: 3) != 0
+                        )
+                    }
+                    findJudgement.reset()
+                    if existing == nil, refreshedObservables.contains(observableID) { try flushRefreshes() }
                 }
-                findJudgement.reset()
-                if existing == nil, refreshedObservables.contains(observableID) { try flushRefreshes() }
-            }
-            if let existing {
-                // The same judgement twice: its first refresh is written before the second, as row by row.
-                if refreshedIDs.contains(existing.id) { try flushRefreshes() }
-                refreshes.append(
-                    Refresh(
-                        id: existing.id, judgement: judgement, provenanceJSON: row.provenanceJSON, label: label.microseconds,
-                        observableID: observableID, oldStart: existing.start, oldEnd: existing.end, shared: existing.shared
+                if let existing {
+                    // The same judgement twice: its first refresh is written before the second, as row by row.
+                    if refreshedIDs.contains(existing.id) { try flushRefreshes() }
+                    refreshes.append(
+                        Refresh(
+                            id: existing.id, judgement: judgement, provenanceJSON: row.provenanceJSON, label: label.microseconds,
+                            observableID: observableID, oldStart: existing.start, oldEnd: existing.end, shared: existing.shared
+                        )
                     )
-                )
-                refreshedIDs.insert(existing.id)
-                refreshedObservables.insert(observableID)
-                if refreshes.count == Self.refreshBatch { try flushRefreshes() }
-                refreshed += 1
-            } else {
-                try deferTallyIfNeeded()
-                let statement = insertJudgement
-                statement.bind(1, uuids.next())
-                statement.bind(2, indicatorID)
-                statement.bind(3, observableID)
-                statement.bind(4, judgement.source)
-                statement.bind(5, Int64(judgement.disposition.rawValue))
-                statement.bind(6, judgement.confidence.rawValue)
-                statement.bind(7, judgement.severity.rawValue)
-                statement.bind(8, judgement.tlp.rawValue)
-                statement.bind(9, Int64(judgement.priority))
-                statement.bind(10, judgement.reason)
-                statement.bind(11, micros(judgement.validTime.start))
-                statement.bind(12, judgement.validTime.end.map(micros))
-                statement.bind(13, row.provenanceJSON)
-                statement.bind(14, label.microseconds)
-                statement.bind(15, nowMicros)
-                _ = try statement.step()
-                statement.reset()
-                added += 1
+                    refreshedIDs.insert(existing.id)
+                    refreshedObservables.insert(observableID)
+                    if refreshes.count == Self.refreshBatch { try flushRefreshes() }
+                    refreshed += 1
+                } else {
+                    if !newObservable, ownTallied.contains(observableID) { try settleTallyIfDeferred() }
+                    try deferTallyIfNeeded()
+                    if newObservable { ownTallied.insert(observableID) } else { settledBySQL.append(observableID) }
+                    inserts.append(
+                        Insert(uuid: uuids.next(), observableID: observableID, row: row, label: label.microseconds, newObservable: newObservable)
+                    )
+                    if inserts.count == Self.insertBatch { try flushInserts() }
+                    added += 1
+                }
             }
         }
         try flushRefreshes()
         try settleTallyIfDeferred()
         return (added, refreshed)
+    }
+
+    /// Writes the waiting new judgements in one multi-row INSERT, in order (so with the same row ids as one by one).
+    private func flushInserts() throws {
+        guard !inserts.isEmpty else { return }
+        func bind(_ statement: RawStatement, _ inserts: ArraySlice<Insert>) {
+            statement.bind(1, indicatorID)
+            statement.bind(2, nowMicros)
+            var index: Int32 = 3
+            for insert in inserts {
+                let judgement = insert.row.judgement
+                statement.bind(index, insert.uuid)
+                statement.bind(index + 1, insert.observableID)
+                statement.bind(index + 2, judgement.source)
+                statement.bind(index + 3, Int64(judgement.disposition.rawValue))
+                statement.bind(index + 4, judgement.confidence.rawValue)
+                statement.bind(index + 5, judgement.severity.rawValue)
+                statement.bind(index + 6, judgement.tlp.rawValue)
+                statement.bind(index + 7, Int64(judgement.priority))
+                statement.bind(index + 8, judgement.reason)
+                statement.bind(index + 9, micros(judgement.validTime.start))
+                statement.bind(index + 10, judgement.validTime.end.map(micros))
+                statement.bind(index + 11, insert.row.provenanceJSON)
+                statement.bind(index + 12, insert.label)
+                index += 13
+            }
+        }
+        let statement = try insertStatement(rows: inserts.count)
+        bind(statement, inserts[...])
+        let whole = try stepBatch(statement) {
+            let single = try insertStatement(rows: 1)
+            for index in inserts.indices {
+                bind(single, inserts[index...index])
+                _ = try single.step()
+                single.reset()
+                tallyInserted(inserts[index])
+            }
+        }
+        if whole { inserts.forEach(tallyInserted) }
+        inserts.removeAll(keepingCapacity: true)
+    }
+
+    /// A written new judgement alone on its new observable: what `judgement_tally_insert_alone` adds.
+    private func tallyInserted(_ insert: Insert) {
+        guard insert.newObservable else { return }
+        let judgement = insert.row.judgement
+        Self.addOwnWindow(
+            1, start: micros(judgement.validTime.start), end: judgement.validTime.end.map(micros),
+            type: judgement.observable.type.rawValue, to: &insertTally
+        )
+        insertTally[TallyKey(grain: 1, at: Self.day(nowMicros), type: judgement.observable.type.rawValue), default: TallyChange()].added += 1
+    }
+
+    /// Runs a multi-row INSERT. Should SQLite refuse it (a trigger, a constraint) while the transaction is still
+    /// open, `rowByRow` writes the same rows one at a time, so that the rows before the refused one are written
+    /// and the error names that row, as without batches.
+    /// True if the batch went in whole.
+    private func stepBatch(_ statement: RawStatement, rowByRow: () throws -> Void) throws -> Bool {
+        do {
+            _ = try statement.step()
+            statement.reset()
+            return true
+        } catch {
+            guard !statement.inAutocommit else { throw error }
+            try rowByRow()
+            return false
+        }
     }
 
     private func deferTallyIfNeeded() throws {
@@ -281,15 +360,43 @@ public final class JudgementImportWriter {
     }
 
     /// Adds what the insert triggers skipped since `deferTallyIfNeeded`, and ends the deferral.
+    ///
+    /// New judgements on new observables (all of a fresh import's) are counted as they are written
+    /// (`tallyInserted`): the settlement's grouping SQL cost more than the inserts themselves. The others, on
+    /// observables stored before, may share them with another source: the SQL counts those.
     private func settleTallyIfDeferred() throws {
+        try flushInserts()
         guard let above = deferredAbove else { return }
-        settleTally.bind(1, indicatorID)
-        settleTally.bind(2, above)
-        defer { settleTally.reset() }
-        _ = try settleTally.step()
+        if !settledBySQL.isEmpty {
+            settleTally.bind(1, indicatorID)
+            settleTally.bind(2, above)
+            settleTally.bind(3, "[" + settledBySQL.map(String.init).joined(separator: ",") + "]")
+            defer { settleTally.reset() }
+            _ = try settleTally.step()
+        }
+        try writeTally(&insertTally)
         _ = try endDeferral.step()
         endDeferral.reset()
         deferredAbove = nil
+        ownTallied.removeAll(keepingCapacity: true)
+        settledBySQL.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds the changes to `judgement_tally`, one upsert per row, and empties them.
+    private func writeTally(_ changes: inout [TallyKey: TallyChange]) throws {
+        for (key, change) in changes where change.starts != 0 || change.stops != 0 || change.ends != 0 || change.added != 0 {
+            addTally.bind(1, indicatorID)
+            addTally.bind(2, key.grain)
+            addTally.bind(3, key.at)
+            addTally.bind(4, key.type)
+            addTally.bind(5, change.starts)
+            addTally.bind(6, change.stops)
+            addTally.bind(7, change.ends)
+            addTally.bind(8, change.added)
+            defer { addTally.reset() }
+            _ = try addTally.step()
+        }
+        changes.removeAll(keepingCapacity: true)
     }
 
     /// Writes the waiting refreshes in one UPDATE … FROM (VALUES …): one statement journal for 64 neighbouring rows
@@ -317,8 +424,11 @@ public final class JudgementImportWriter {
                 sharedIDs += String(refresh.id)
             } else {
                 let type = refresh.judgement.observable.type.rawValue
-                addOwnWindow(-1, start: refresh.oldStart, end: refresh.oldEnd, type: type)
-                addOwnWindow(1, start: micros(refresh.judgement.validTime.start), end: refresh.judgement.validTime.end.map(micros), type: type)
+                Self.addOwnWindow(-1, start: refresh.oldStart, end: refresh.oldEnd, type: type, to: &tallyChanges)
+                Self.addOwnWindow(
+                    1, start: micros(refresh.judgement.validTime.start), end: refresh.judgement.validTime.end.map(micros), type: type,
+                    to: &tallyChanges
+                )
             }
         }
         ids += "]"
@@ -357,18 +467,7 @@ public final class JudgementImportWriter {
             defer { tallyRefreshes.reset() }
             _ = try tallyRefreshes.step()
         }
-        for (key, change) in tallyChanges where change.starts != 0 || change.stops != 0 || change.ends != 0 {
-            addTally.bind(1, indicatorID)
-            addTally.bind(2, key.grain)
-            addTally.bind(3, key.at)
-            addTally.bind(4, key.type)
-            addTally.bind(5, change.starts)
-            addTally.bind(6, change.stops)
-            addTally.bind(7, change.ends)
-            defer { addTally.reset() }
-            _ = try addTally.step()
-        }
-        tallyChanges.removeAll(keepingCapacity: true)
+        try writeTally(&tallyChanges)
         refreshedObservables.removeAll(keepingCapacity: true)
         refreshes.removeAll(keepingCapacity: true)
         refreshedIDs.removeAll(keepingCapacity: true)
@@ -377,15 +476,15 @@ public final class JudgementImportWriter {
     /// `sign` × the events of one judgement's own window, per instant and per day, as v17's
     /// `judgement_tally_update_alone` adds them: a start if the window is not empty, a stop (if not empty) and an
     /// end at its end.
-    private func addOwnWindow(_ sign: Int64, start: Int64, end: Int64?, type: String) {
+    private static func addOwnWindow(_ sign: Int64, start: Int64, end: Int64?, type: String, to changes: inout [TallyKey: TallyChange]) {
         for grain: Int64 in [0, 1] {
             func at(_ micros: Int64) -> Int64 { grain == 0 ? micros : JudgementImportWriter.day(micros) }
             if end.map({ $0 >= start }) ?? true {
-                tallyChanges[TallyKey(grain: grain, at: at(start), type: type), default: TallyChange()].starts += sign
+                changes[TallyKey(grain: grain, at: at(start), type: type), default: TallyChange()].starts += sign
             }
             if let end {
-                tallyChanges[TallyKey(grain: grain, at: at(end), type: type), default: TallyChange()].stops += end >= start ? sign : 0
-                tallyChanges[TallyKey(grain: grain, at: at(end), type: type), default: TallyChange()].ends += sign
+                changes[TallyKey(grain: grain, at: at(end), type: type), default: TallyChange()].stops += end >= start ? sign : 0
+                changes[TallyKey(grain: grain, at: at(end), type: type), default: TallyChange()].ends += sign
             }
         }
     }
@@ -411,6 +510,91 @@ public final class JudgementImportWriter {
                 """
         )
         refreshStatements[rows] = statement
+        return statement
+    }
+
+    /// The row ids of a chunk's observables, and whether each is new (then no judgement can refer to it yet).
+    ///
+    /// While observables come new (a fresh import), the chunk goes in as one multi-row INSERT: SQLite gives a
+    /// table without AUTOINCREMENT the largest row id + 1, row after row, so when every row went in their ids
+    /// follow the largest before it. Otherwise each is looked up (new if above that largest id), and while they
+    /// come known (a re-import) they are looked up first, one by one.
+    private func observableIDs(of chunk: ArraySlice<ImportedJudgement>) throws -> [(Int64, new: Bool)] {
+        guard expectNew else { return try chunk.map { try observableID(of: $0.judgement.observable) } }
+        guard try maxObservableID.step() else {
+            maxObservableID.reset()
+            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest observable id")
+        }
+        let before = maxObservableID.int64(column: 0)
+        maxObservableID.reset()
+        func bind(_ statement: RawStatement, _ rows: ArraySlice<ImportedJudgement>) {
+            var index: Int32 = 1
+            for row in rows {
+                let observable = row.judgement.observable
+                statement.bind(index, observable.type.rawValue)
+                statement.bind(index + 1, observable.value)
+                statement.bind(index + 2, LookupHostKey.of(observable))
+                index += 3
+            }
+        }
+        let statement = try observableStatement(rows: chunk.count)
+        bind(statement, chunk)
+        _ = try stepBatch(statement) {
+            let single = try observableStatement(rows: 1)
+            for index in chunk.indices {
+                bind(single, chunk[index...index])
+                _ = try single.step()
+                single.reset()
+            }
+        }
+        let inserted = Int(try maxObservableIDNow() - before)
+        expectNew = inserted > 0
+        if inserted == chunk.count {
+            return (1...Int64(chunk.count)).map { (before + $0, true) }
+        }
+        // An observable twice in the chunk is new only the first time.
+        var seen = Set<Int64>()
+        return try chunk.map { row in
+            guard let id = try findObservableID(row.judgement.observable) else {
+                throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "observable neither inserted nor found")
+            }
+            return (id, id > before && seen.insert(id).inserted)
+        }
+    }
+
+    private func maxObservableIDNow() throws -> Int64 {
+        defer { maxObservableID.reset() }
+        guard try maxObservableID.step() else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest observable id") }
+        return maxObservableID.int64(column: 0)
+    }
+
+    private func observableStatement(rows: Int) throws -> RawStatement {
+        if let statement = observableStatements[rows] { return statement }
+        let values = (0..<rows).map { row in "(?\(row * 3 + 1), ?\(row * 3 + 2), ?\(row * 3 + 3))" }
+        let statement = try RawStatement(
+            db,
+            sql: "INSERT INTO observable (type, value, host_key) VALUES \(values.joined(separator: ", ")) ON CONFLICT (type, value) DO NOTHING"
+        )
+        observableStatements[rows] = statement
+        return statement
+    }
+
+    /// `?1` the indicator, `?2` the time of the import (created and modified), then 13 per row.
+    private func insertStatement(rows: Int) throws -> RawStatement {
+        if let statement = insertStatements[rows] { return statement }
+        let values = (0..<rows).map { row in
+            let own = (0..<13).map { "?\(3 + row * 13 + $0)" }
+            return "(\(own[0]), ?1, \(own[1...12].joined(separator: ", ")), ?2, ?2)"
+        }
+        let statement = try RawStatement(
+            db,
+            sql: """
+                INSERT INTO judgement (uuid, indicator_id, observable_id, source, disposition, confidence, severity, tlp,
+                    priority, reason, valid_start, valid_end, provenance, label, created, modified)
+                VALUES \(values.joined(separator: ", "))
+                """
+        )
+        insertStatements[rows] = statement
         return statement
     }
 

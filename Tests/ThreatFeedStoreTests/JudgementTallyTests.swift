@@ -218,6 +218,59 @@ import ThreatFeedTesting
         }
     }
 
+    /// New observables are tallied by the import itself, not by the settlement's SQL: pages of new values across
+    /// several 64-row INSERTs, a value twice in one of them, a second source joining a value inserted earlier in
+    /// the same page (it is no longer alone), and new values next to values another indicator already holds.
+    @Test(arguments: [11, 12])
+    func newObservablesTalliedByTheImportMatchARecount(seed: UInt64) async throws {
+        var random = SplitMix64(seed: seed)
+        let clock = TestClock(Date(timeIntervalSince1970: 1_767_225_600 + 23 * 3_600))
+        try await withTemporaryStore(clock: clock) { store in
+            let (target, other) = try store.writeNow { writer in
+                (try writer.indicator(named: EntityName("target")).indicator.id, try writer.indicator(named: EntityName("other")).indicator.id)
+            }
+            try store.writeNow { writer in
+                for index in stride(from: 0, to: 300, by: 7) {
+                    try writer.record(Judgement(observable: try Observable(parsing: "v\(index).example"), source: "etd", validTime: ValidTime(start: writer.now)), in: other)
+                }
+            }
+            for round in 0..<3 {
+                var done: [String] = []
+                try store.writeNow { writer in
+                    try writer.importJudgements(into: target, expectedRows: 300, largeImport: round == 1 ? 1 : .max) { page in
+                        var rows: [ImportedJudgement] = []
+                        for index in 0..<300 {
+                            // 40 rows back: in the same 64-row INSERT or the one before; once with another source
+                            // (it joins that value), once with the same (a refresh)
+                            let value = index % 50 == 49 ? "v\(round * 300 + index - 40).example" : "v\(round * 300 + index).example"
+                            let source = index % 100 == 49 || index % 23 == 22 ? "import:b" : "import:a"
+                            let window = Self.randomWindow(now: writer.now, using: &random)
+                            rows.append(ImportedJudgement(
+                                judgement: Judgement(observable: try Observable(parsing: value), source: source, validTime: window), provenanceJSON: nil
+                            ))
+                            done.append("\(value) \(source)")
+                        }
+                        // a later page: the second source on values of the first
+                        rows += try (0..<40).map { index in
+                            ImportedJudgement(
+                                judgement: Judgement(
+                                    observable: try Observable(parsing: "v\(round * 300 + index * 3).example"), source: "import:c",
+                                    validTime: Self.randomWindow(now: writer.now, using: &random)
+                                ),
+                                provenanceJSON: nil
+                            )
+                        }
+                        _ = try page.record(Array(rows.prefix(300)))
+                        _ = try page.record(Array(rows.dropFirst(300)))
+                    }
+                }
+                #expect(try Self.deferredRows(store) == 0)
+                try Self.expectTallyMatchesRecount(store, [target, other], now: clock.now, "seed \(seed) round \(round): \(done)")
+                clock.advance(by: 3_600)
+            }
+        }
+    }
+
     struct Abort: Error {}
 
     /// An import that fails leaves the deferral flag and the tally as the judgements are: rolled back (as `--strict`

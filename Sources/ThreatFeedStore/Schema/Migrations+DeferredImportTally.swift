@@ -32,7 +32,8 @@ enum DeferredImportTallyMigration {
     }
 
     /// The events the skipped insert triggers owe, for the judgements of indicator `?1` with an id above `?2` (the
-    /// largest id before the deferred inserts: new rows take larger ones): for each (indicator, observable) they
+    /// largest id before the deferred inserts: new rows take larger ones) on the observables of the JSON array `?3`
+    /// (the import counts those of new observables itself: `JudgementImportWriter.tallyInserted`): for each (indicator, observable) they
     /// joined, the union of its windows before them is taken away and the union after them added (v17's backfill
     /// restricted to those observables; usually nothing before, one judgement after), plus their own ends and
     /// creations. Grouped before the upsert, so the tally's B-tree is written in key order, once per key; a page's
@@ -45,7 +46,7 @@ enum DeferredImportTallyMigration {
         let fresh = """
             SELECT n.indicator_id, n.observable_id, n.valid_start, n.valid_end, n.created, EXISTS (SELECT 1 FROM judgement x
                 WHERE x.indicator_id = n.indicator_id AND x.observable_id = n.observable_id AND x.id <> n.id) AS shared
-            FROM judgement n NOT INDEXED WHERE n.id > ?2 AND +n.indicator_id = ?1
+            FROM judgement n NOT INDEXED WHERE n.id > ?2 AND +n.indicator_id = ?1 AND n.observable_id IN (SELECT value FROM json_each(?3))
             """
         let pairs = "SELECT DISTINCT indicator_id, observable_id FROM fresh WHERE shared"
         let joined = "pairs p JOIN judgement a ON a.indicator_id = p.indicator_id AND a.observable_id = p.observable_id"
