@@ -125,7 +125,8 @@ public final class JudgementImportWriter {
     /// refreshes first, so that `shared` still holds when they are written.
     private var refreshedObservables: Set<Int64> = []
     private let addTally: RawStatement
-    /// Tally changes of the batch's refreshes alone on their observable, summed per row of `judgement_tally`.
+    /// Tally changes of the page's written refreshes alone on their observable, summed per row of `judgement_tally`
+    /// and written at the end of the page (or of a failed one): only deltas, which no statement of the import reads.
     private var tallyChanges: [TallyKey: TallyChange] = [:]
     /// The tally of the new judgements on new observables written since the deferral began, counted here: alone
     /// on their observable, each adds its own window's events and its creation. See `settleTallyIfDeferred`.
@@ -138,6 +139,15 @@ public final class JudgementImportWriter {
     /// The observables of the other new judgements (on observables stored before), which the settlement's SQL
     /// counts with their union of windows.
     private var settledBySQL: [Int64] = []
+
+    /// Refreshed judgements alone on their observable, from one window to another.
+    private struct WindowMove: Hashable {
+        var type: ObservableType
+        var oldStart: Int64
+        var oldEnd: Int64?
+        var newStart: Int64
+        var newEnd: Int64?
+    }
 
     private struct TallyKey: Hashable {
         var grain: Int64
@@ -207,7 +217,14 @@ public final class JudgementImportWriter {
             return try recordDeferringTally(page)
         } catch {
             inserts.removeAll()
-            do { try settleTallyIfDeferred() } catch { _ = try? endDeferral.step(); endDeferral.reset(); deferredAbove = nil }
+            do {
+                try settleTallyIfDeferred()
+                try writeTally(&tallyChanges)
+            } catch {
+                _ = try? endDeferral.step()
+                endDeferral.reset()
+                deferredAbove = nil
+            }
             throw error
         }
     }
@@ -223,24 +240,19 @@ public final class JudgementImportWriter {
             for (row, (observableID, newObservable)) in zip(chunk, try observableIDs(of: chunk)) {
                 let judgement = row.judgement
                 let label = try writer.nextLabel()
-                var existing: (id: Int64, start: Int64, end: Int64?, shared: Bool)?
+                var existing: Existing?
                 if !newObservable {
                     try flushInserts()
-                    findJudgement.bind(1, indicatorID)
-                    findJudgement.bind(2, observableID)
-                    findJudgement.bind(3, judgement.source)
-                    if try findJudgement.step() {
-                        existing = (
-                            findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2),
-                            findJudgement.int64(column: 3) != 0
-                        )
+                    existing = try existingJudgement(observableID, source: judgement.source)
+                    if let found = existing, refreshedIDs.contains(found.id) {
+                        // The same judgement twice: its first refresh is written before the second, as row by row,
+                        // and the second moves it from the window the first gave it.
+                        try flushRefreshes()
+                        existing = try existingJudgement(observableID, source: judgement.source)
                     }
-                    findJudgement.reset()
                     if existing == nil, refreshedObservables.contains(observableID) { try flushRefreshes() }
                 }
                 if let existing {
-                    // The same judgement twice: its first refresh is written before the second, as row by row.
-                    if refreshedIDs.contains(existing.id) { try flushRefreshes() }
                     refreshes.append(
                         Refresh(
                             id: existing.id, judgement: judgement, provenanceJSON: row.provenanceJSON, label: label.microseconds,
@@ -265,7 +277,21 @@ public final class JudgementImportWriter {
         }
         try flushRefreshes()
         try settleTallyIfDeferred()
+        try writeTally(&tallyChanges)
         return (added, refreshed)
+    }
+
+    private typealias Existing = (id: Int64, start: Int64, end: Int64?, shared: Bool)
+
+    /// The indicator's judgement of the observable by `source`, with its window and whether another judgement
+    /// shares its observable.
+    private func existingJudgement(_ observableID: Int64, source: String) throws -> Existing? {
+        findJudgement.bind(1, indicatorID)
+        findJudgement.bind(2, observableID)
+        findJudgement.bind(3, source)
+        defer { findJudgement.reset() }
+        guard try findJudgement.step() else { return nil }
+        return (findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2), findJudgement.int64(column: 3) != 0)
     }
 
     /// Writes the waiting new judgements in one multi-row INSERT, in order (so with the same row ids as one by one).
@@ -434,6 +460,8 @@ public final class JudgementImportWriter {
         }
         var ids = "["
         var sharedIDs = "["
+        // A re-import moves every row from one window to one other: counted per pair of windows, not per row.
+        var moves: [WindowMove: Int64] = [:]
         for (index, refresh) in refreshes.enumerated() {
             if index > 0 { ids += "," }
             ids += String(refresh.id)
@@ -441,12 +469,11 @@ public final class JudgementImportWriter {
                 if sharedIDs.count > 1 { sharedIDs += "," }
                 sharedIDs += String(refresh.id)
             } else {
-                let type = refresh.judgement.observable.type
-                Self.addOwnWindow(-1, start: refresh.oldStart, end: refresh.oldEnd, type: type, to: &tallyChanges)
-                Self.addOwnWindow(
-                    1, start: micros(refresh.judgement.validTime.start), end: refresh.judgement.validTime.end.map(micros), type: type,
-                    to: &tallyChanges
+                let move = WindowMove(
+                    type: refresh.judgement.observable.type, oldStart: refresh.oldStart, oldEnd: refresh.oldEnd,
+                    newStart: micros(refresh.judgement.validTime.start), newEnd: refresh.judgement.validTime.end.map(micros)
                 )
+                moves[move, default: 0] += 1
             }
         }
         ids += "]"
@@ -486,7 +513,11 @@ public final class JudgementImportWriter {
             defer { tallyRefreshes.reset() }
             _ = try tallyRefreshes.step()
         }
-        try writeTally(&tallyChanges)
+        // Counted once the rows moved (a failed UPDATE moved none).
+        for (move, count) in moves {
+            Self.addOwnWindow(-count, start: move.oldStart, end: move.oldEnd, type: move.type, to: &tallyChanges)
+            Self.addOwnWindow(count, start: move.newStart, end: move.newEnd, type: move.type, to: &tallyChanges)
+        }
         refreshedObservables.removeAll(keepingCapacity: true)
         refreshes.removeAll(keepingCapacity: true)
         refreshedIDs.removeAll(keepingCapacity: true)

@@ -271,6 +271,40 @@ import ThreatFeedTesting
         }
     }
 
+    /// One judgement refreshed twice in one page with different windows: the second refresh moves the tally from
+    /// the first refresh's window, not from the window the page started with.
+    @Test func aJudgementRefreshedTwiceInOnePageMovesTheTallyFromItsLatestWindow() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_767_225_600 + 5 * 3_600))
+        try await withTemporaryStore(clock: clock) { store in
+            let indicator = try store.writeNow { try $0.indicator(named: EntityName("twice")).indicator.id }
+            func row(_ value: String, hours: Double, lasting: Double?) throws -> ImportedJudgement {
+                let start = clock.now.addingTimeInterval(hours * 3_600)
+                return ImportedJudgement(
+                    judgement: Judgement(
+                        observable: try Observable(parsing: value), source: "import:a",
+                        validTime: ValidTime(start: start, end: lasting.map { start.addingTimeInterval($0 * 3_600) })
+                    ),
+                    provenanceJSON: nil
+                )
+            }
+            try store.writeNow { writer in
+                _ = try writer.importJudgements(into: indicator) { page in
+                    try page.record([try row("x.example", hours: -1, lasting: 2), try row("y.example", hours: 0, lasting: nil)])
+                }
+            }
+            try store.writeNow { writer in
+                _ = try writer.importJudgements(into: indicator) { page in
+                    try page.record([
+                        try row("x.example", hours: 3, lasting: 30), try row("y.example", hours: 1, lasting: 1),
+                        try row("x.example", hours: -2, lasting: 50), try row("y.example", hours: -30, lasting: nil),
+                        try row("x.example", hours: 5, lasting: 1),
+                    ])
+                }
+            }
+            try Self.expectTallyMatchesRecount(store, [indicator], now: clock.now, "refreshed twice and three times in one page")
+        }
+    }
+
     struct Abort: Error {}
 
     /// An import that fails leaves the deferral flag and the tally as the judgements are: rolled back (as `--strict`
