@@ -2,7 +2,7 @@
 # Lookup benchmark: POST /lookup and POST /xdr/observe/observables on a store of N judgements (generate.py),
 # batches of 1 and 100 observables (half of them stored, half not), wrk for 10 s at 1 and 8 connections.
 # Prints requests/s, lookups/s (requests × batch) and p50/p99 latency per case.
-# usage: Benchmarks/lookup.sh [N=1000000] [BIN=release threatfeed]
+# usage: Benchmarks/lookup.sh [N=1000000] [BIN=release threatfeed]   (env: DB=Benchmarks/.work/lookup-N.sqlite, made by BIN if missing; DURATION=10s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000000}"
@@ -10,7 +10,7 @@ bin="${2:-$(swift build -c release --scratch-path .build-release --show-bin-path
 duration="${DURATION:-10s}"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 work="$(pwd)/Benchmarks/.work"; mkdir -p "$work"
-db="$work/lookup-$n.sqlite"
+db="${DB:-$work/lookup-$n.sqlite}"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT

@@ -8,7 +8,7 @@
 # Prints key=value lines, with the server's peak RSS (VmHWM) and the 1/5/15-minute load before each part.
 # Peers (OpenTAXII) are measured by ../shared/peer-bench/run_peers.sh in the same session.
 # usage: Benchmarks/taxii-poll.sh [N=100000] [BIN=release threatfeed]
-#   env: RUNS=3 (repetitions), DURATION=10s (wrk), SMALL=10, CABBY_PY=.venv/bin/python (skip cabby if missing),
+#   env: DB=Benchmarks/.work/taxii-N.sqlite (made by BIN if missing: its page size is BIN's), RUNS=3 (repetitions), DURATION=10s (wrk), SMALL=10, CABBY_PY=.venv/bin/python (skip cabby if missing),
 #        PARTS="curl cabby small" (which parts to run; "floor" adds the HTTP floor of the same run: the server's
 #        own GET /health, and nginx serving a tiny static file and the 10-block answer's very bytes, at 1 and 8
 #        connections, plain wrk without the Lua checks), WINDOWS="$SMALL 1" (the small windows measured)
@@ -19,7 +19,7 @@ bin="${2:-$(swift build -c release --scratch-path .build-release --show-bin-path
 runs="${RUNS:-3}"; duration="${DURATION:-10s}"; small="${SMALL:-10}"; cabby_py="${CABBY_PY:-.venv/bin/python}"
 parts=" ${PARTS:-curl cabby small} "
 work="$(pwd)/Benchmarks/.work"; mkdir -p "$work"
-db="$work/taxii-$n.sqlite"; user=bench; password=bench-password-0123; collection=bench-collection
+db="${DB:-$work/taxii-$n.sqlite}"; user=bench; password=bench-password-0123; collection=bench-collection
 lua="$(pwd)/Benchmarks/wrk_taxii11_post.lua"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

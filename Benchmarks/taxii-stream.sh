@@ -5,7 +5,7 @@
 # last (min/median of RUNS), MiB/s, the server's peak RSS. Also checks that BEFORE and BIN answer the same bytes
 # (the random message_id aside).
 # usage: Benchmarks/taxii-stream.sh [N=100000] [BIN=release threatfeed] [BEFORE=another threatfeed binary]
-#   env: RUNS=5
+#   env: DB=Benchmarks/.work/taxii-N.sqlite (made by BIN if missing: its page size is BIN's), RUNS=5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-100000}"
@@ -13,7 +13,7 @@ bin="${2:-$(swift build -c release --scratch-path .build-release --show-bin-path
 before="${3:-}"
 runs="${RUNS:-5}"
 work="$(pwd)/Benchmarks/.work"; mkdir -p "$work"
-db="$work/taxii-$n.sqlite"; user=bench; password=bench-password-0123; collection=bench-collection
+db="${DB:-$work/taxii-$n.sqlite}"; user=bench; password=bench-password-0123; collection=bench-collection
 source Benchmarks/lib.sh
 
 if [ ! -s "$db" ]; then  # the same database as Benchmarks/taxii-poll.sh
