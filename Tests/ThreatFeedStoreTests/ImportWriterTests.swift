@@ -113,6 +113,39 @@ import ThreatFeedTesting
         }
     }
 
+    /// Text parameters go through one buffer of 256 KiB per statement; a batch whose text is larger (long reasons)
+    /// binds the rest as copies, and every row reads back whole.
+    @Test func aBatchWithMoreTextThanTheBufferIsStoredWhole() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withTemporaryStore(clock: clock) { store in
+            let rows = try (0..<70).map { index in
+                ImportedJudgement(
+                    judgement: Judgement(
+                        observable: try Observable(parsing: "long\(index).example"), source: "import:long.txt",
+                        reason: String(repeating: Character(UnicodeScalar(UInt8(97 + index % 26))), count: 5_000) + "\(index)",
+                        validTime: ValidTime(start: clock.now, end: nil)
+                    ),
+                    provenanceJSON: #"{"import.line":"\#(index + 1)"}"#
+                )
+            }
+            for _ in 0..<2 {  // inserted, then refreshed
+                try store.writeNow { writer in
+                    let (target, _) = try writer.indicator(named: EntityName("long"))
+                    _ = try writer.importJudgements(into: target.id) { page in try page.record(rows) }
+                }
+            }
+            let stored = try DatabaseQueue(path: store.path).read { db in
+                try Row.fetchAll(db, sql: "SELECT o.value, j.reason, j.provenance FROM judgement j JOIN observable o ON o.id = j.observable_id ORDER BY j.id")
+            }
+            #expect(stored.count == rows.count)
+            for (row, expected) in zip(stored, rows) {
+                #expect(row["value"] as String == expected.judgement.observable.value)
+                #expect(row["reason"] as String? == expected.judgement.reason)
+                #expect(row["provenance"] as String? == expected.provenanceJSON)
+            }
+        }
+    }
+
     struct Abort: Error {}
 
     static func schema(_ db: Database) throws -> [String] {
