@@ -307,15 +307,7 @@ public final class JudgementImportWriter {
                 statement.bind(index, insert.uuid, in: text)
                 statement.bind(index + 1, insert.observableID)
                 statement.bind(index + 2, judgement.source, in: text)
-                statement.bind(index + 3, Int64(judgement.disposition.rawValue))
-                statement.bind(index + 4, judgement.confidence.rawValue, in: text)
-                statement.bind(index + 5, judgement.severity.rawValue, in: text)
-                statement.bind(index + 6, judgement.tlp.rawValue, in: text)
-                statement.bind(index + 7, Int64(judgement.priority))
-                statement.bind(index + 8, judgement.reason, in: text)
-                statement.bind(index + 9, micros(judgement.validTime.start))
-                statement.bind(index + 10, judgement.validTime.end.map(micros))
-                statement.bind(index + 11, insert.row.provenanceJSON, in: text)
+                bindContent(statement, from: index + 3, judgement, provenanceJSON: insert.row.provenanceJSON)
                 statement.bind(index + 12, insert.label)
                 index += 13
             }
@@ -354,6 +346,20 @@ public final class JudgementImportWriter {
         Self.addOwnWindow(run.count, start: run.start, end: run.end, type: run.type, to: &insertTally)
         insertTally[TallyKey(grain: 1, at: Self.day(nowMicros), type: run.type), default: TallyChange()].added += run.count
         ownRun = nil
+    }
+
+    /// The nine columns an import writes and a refresh rewrites, in the order of both statements: disposition,
+    /// confidence, severity, tlp, priority, reason, valid_start, valid_end, provenance.
+    private func bindContent(_ statement: RawStatement, from index: Int32, _ judgement: Judgement, provenanceJSON: String?) {
+        statement.bind(index, Int64(judgement.disposition.rawValue))
+        statement.bind(index + 1, judgement.confidence.rawValue, in: text)
+        statement.bind(index + 2, judgement.severity.rawValue, in: text)
+        statement.bind(index + 3, judgement.tlp.rawValue, in: text)
+        statement.bind(index + 4, Int64(judgement.priority))
+        statement.bind(index + 5, judgement.reason, in: text)
+        statement.bind(index + 6, micros(judgement.validTime.start))
+        statement.bind(index + 7, judgement.validTime.end.map(micros))
+        statement.bind(index + 8, provenanceJSON, in: text)
     }
 
     /// Runs a multi-row INSERT. Should SQLite refuse it (a trigger, a constraint) while the transaction is still
@@ -493,15 +499,7 @@ public final class JudgementImportWriter {
         for refresh in refreshes {
             let judgement = refresh.judgement
             statement.bind(index, refresh.id)
-            statement.bind(index + 1, Int64(judgement.disposition.rawValue))
-            statement.bind(index + 2, judgement.confidence.rawValue, in: text)
-            statement.bind(index + 3, judgement.severity.rawValue, in: text)
-            statement.bind(index + 4, judgement.tlp.rawValue, in: text)
-            statement.bind(index + 5, Int64(judgement.priority))
-            statement.bind(index + 6, judgement.reason, in: text)
-            statement.bind(index + 7, micros(judgement.validTime.start))
-            statement.bind(index + 8, judgement.validTime.end.map(micros))
-            statement.bind(index + 9, refresh.provenanceJSON, in: text)
+            bindContent(statement, from: index + 1, judgement, provenanceJSON: refresh.provenanceJSON)
             statement.bind(index + 10, refresh.label)
             index += 11
         }
