@@ -39,7 +39,7 @@ public final class Store: Sendable {
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         }
         do {
-            try Store.setPageSizeIfEmpty(path)
+            Store.setPageSizeIfEmpty(path)
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = Migrations.migrator
             let (superseded, applied, complete) = try pool.read { db in
@@ -91,13 +91,16 @@ public final class Store: Sendable {
     static let pageSize = 16_384
 
     /// Gives an empty file (new, or made by a run that stopped before its first write) the page size of new
-    /// databases, before WAL mode fixes it.
-    private static func setPageSizeIfEmpty(_ path: String) throws {
+    /// databases, before WAL mode fixes it. Only a speed-up: should it fail (another process opening the same new
+    /// file got there first), the database opens as it is and any real problem is reported by that open.
+    private static func setPageSizeIfEmpty(_ path: String) {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard size == 0 else { return }
-        let queue = try DatabaseQueue(path: path)
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = \(pageSize); VACUUM") }
-        try queue.close()
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return }
+        try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = \(pageSize); VACUUM") }
+        try? queue.close()
     }
 
     /// Maps SQLite failures to errors that say what to do.
