@@ -85,10 +85,11 @@ public final class Store: Sendable {
         close(fd)
     }
 
-    /// The page size of new databases. SQLite's default is 4 KiB; with 16 KiB a million-line import took 15–20 %
-    /// less time (fewer, fuller pages to write to the WAL and copy at the checkpoint: Benchmarks/RESULTS.md). A
+    /// The page size of new databases. SQLite's default is 4 KiB; with 8 KiB a million-line import took 10–20 % less
+    /// time (fewer pages to write to the WAL and copy at the checkpoint, one system call each), as 16 KiB did, while
+    /// lookups, which read a few pages from all over the file, lose less than with 16 KiB (Benchmarks/RESULTS.md). A
     /// database keeps the size it was made with (WAL mode cannot change it), so older files stay at 4 KiB.
-    static let pageSize = 16_384
+    static let pageSize = 8_192
 
     /// Gives an empty file (new, or made by a run that stopped before its first write) the page size of new
     /// databases, before WAL mode fixes it. Only a speed-up: should it fail (another process opening the same new
@@ -209,7 +210,7 @@ public final class Store: Sendable {
             defer { try? queue.close() }
             let ownPageSize = try pool.read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
             if try queue.read({ try Int.fetchOne($0, sql: "PRAGMA page_size") }) != ownPageSize, let ownPageSize {
-                // SQLite's backup cannot change the page size of a WAL database (a backup from before 16 KiB pages):
+                // SQLite's backup cannot change the page size of a WAL database (a backup from before 8 KiB pages):
                 // copy it at this database's page size first.
                 try Store.withCopy(of: queue, pageSize: ownPageSize, besides: path) { copy in try copy.backup(to: pool) }
             } else {

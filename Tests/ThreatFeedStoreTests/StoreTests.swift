@@ -183,15 +183,15 @@ import ThreatFeedTesting
         }
     }
 
-    /// New databases have 16 KiB pages; one made before (4 KiB) keeps its size, and a backup of either restores into
+    /// New databases have 8 KiB pages; one made before (4 KiB) keeps its size, and a backup of either restores into
     /// the other (SQLite's backup cannot change a WAL database's page size: the restore converts a copy first).
-    @Test func newDatabasesHave16KiBPagesAndBackupsOfEitherSizeRestore() async throws {
+    @Test func newDatabasesHave8KiBPagesAndBackupsOfEitherSizeRestore() async throws {
         try await withTemporaryDirectory { dir in
             func pageSize(_ path: String) throws -> Int? {
                 try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
             }
             let fresh = try Store(path: dir.file("fresh.sqlite"))
-            #expect(try pageSize(fresh.path) == 16_384)
+            #expect(try pageSize(fresh.path) == 8_192)
             try fresh.writeNow { writer in _ = try writer.indicator(named: EntityName("new-pages")) }
 
             // An older file: 4 KiB pages, made before the store ever opened it.
@@ -205,7 +205,7 @@ import ThreatFeedTesting
             try fresh.backup(to: dir.file("fresh-backup.sqlite"))
             try fresh.restore(from: dir.file("old-backup.sqlite"))
             try old.restore(from: dir.file("fresh-backup.sqlite"))
-            #expect(try pageSize(fresh.path) == 16_384)
+            #expect(try pageSize(fresh.path) == 8_192)
             #expect(try pageSize(older) == 4_096)
             #expect(try fresh.readNow { try $0.indicator(named: EntityName("old-pages")) } != nil)
             #expect(try fresh.readNow { try $0.indicator(named: EntityName("new-pages")) } == nil)
