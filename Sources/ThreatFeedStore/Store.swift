@@ -134,10 +134,7 @@ public final class Store: Sendable {
 
     private static func backup(_ pool: DatabasePool, to destination: String) throws {
         let temporary = destination + ".partial"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
-        let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StoreError.readOnly(path: temporary) }
-        close(fd)
+        try createEmptyPrivateFile(temporary)
         do {
             let target = try DatabaseQueue(path: temporary)
             try pool.backup(to: target)
@@ -148,6 +145,19 @@ public final class Store: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }
+    }
+
+    /// A new empty file, mode 0600 whatever the umask, for a copy of the database (which holds feed secrets); what a
+    /// stopped run left under that name, journal and WAL included, goes first.
+    private static func createEmptyPrivateFile(_ path: String) throws {
+        removeDatabaseFiles(path)
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StoreError.readOnly(path: path) }
+        close(fd)
+    }
+
+    private static func removeDatabaseFiles(_ path: String) {
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// What `restore` found in a backup before copying it in.
@@ -230,11 +240,8 @@ public final class Store: Sendable {
     /// removed after `body`.
     private static func withCopy(of source: DatabaseQueue, pageSize: Int, besides path: String, _ body: (DatabaseQueue) throws -> Void) throws {
         let temporary = path + ".restore-\(getpid())"
-        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
-        let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StoreError.readOnly(path: temporary) }
-        close(fd)
-        defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) } }
+        try createEmptyPrivateFile(temporary)
+        defer { removeDatabaseFiles(temporary) }
         try source.inDatabase { db in
             try db.execute(sql: "PRAGMA page_size = \(pageSize)")
             try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])

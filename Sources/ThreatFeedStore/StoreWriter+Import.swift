@@ -74,11 +74,8 @@ public final class JudgementImportWriter {
     private let db: Database
     /// New judgements waiting for one multi-row INSERT: see `flushInserts`.
     private var inserts: [Insert] = []
-    /// INSERT statements of judgements and of observables by number of rows, prepared when first needed.
-    private var insertStatements: [Int: RawStatement] = [:]
     /// The text parameters of the statement being bound.
     private let text = StatementText()
-    private var observableStatements: [Int: RawStatement] = [:]
     /// Rows per multi-row INSERT (judgements and observables): a statement's cursors are opened once for them all.
     static let insertBatch = 64
 
@@ -105,8 +102,14 @@ public final class JudgementImportWriter {
     private let untallyRefreshes: RawStatement
     private let tallyRefreshes: RawStatement
     private var refreshedYet = false
-    /// UPDATE statements by number of rows, prepared when first needed.
-    private var refreshStatements: [Int: RawStatement] = [:]
+    /// The statements that write several rows at once, by kind and number of rows, prepared when first needed.
+    private var multiRowStatements: [MultiRow: RawStatement] = [:]
+
+    private struct MultiRow: Hashable {
+        enum Kind { case observables, judgements, refreshes }
+        var kind: Kind
+        var rows: Int
+    }
     static let refreshBatch = 64
 
     private struct Refresh {
@@ -210,7 +213,7 @@ public final class JudgementImportWriter {
 
     /// Records each judgement as `record(_:in:)` would, in order, each with the next timestamp label.
     ///
-    /// The tally of the page's new judgements is settled in one statement before any refresh and at the end,
+    /// The tally of the page's new judgements is settled before any refresh and at the end (`settleTallyIfDeferred`),
     /// also when a row fails (the caller may roll back or keep what was written: either way flag and tally agree).
     public func record(_ page: [ImportedJudgement]) throws -> (added: Int, refreshed: Int) {
         do {
@@ -312,10 +315,10 @@ public final class JudgementImportWriter {
                 index += 13
             }
         }
-        let statement = try insertStatement(rows: inserts.count)
+        let statement = try multiRowStatement(.judgements, rows: inserts.count)
         bind(statement, inserts[...])
         let whole = try stepBatch(statement) {
-            let single = try insertStatement(rows: 1)
+            let single = try multiRowStatement(.judgements, rows: 1)
             for index in inserts.indices {
                 bind(single, inserts[index...index])
                 _ = try single.step()
@@ -362,10 +365,9 @@ public final class JudgementImportWriter {
         statement.bind(index + 8, provenanceJSON, in: text)
     }
 
-    /// Runs a multi-row INSERT. Should SQLite refuse it (a trigger, a constraint) while the transaction is still
-    /// open, `rowByRow` writes the same rows one at a time, so that the rows before the refused one are written
-    /// and the error names that row, as without batches.
-    /// True if the batch went in whole.
+    /// Runs a multi-row INSERT; true if it went in whole. Should SQLite refuse it (a trigger, a constraint) while
+    /// the transaction is still open, `rowByRow` writes the same rows one at a time, so that the rows before the
+    /// refused one are written and the error names that row, as without batches.
     private func stepBatch(_ statement: RawStatement, rowByRow: () throws -> Void) throws -> Bool {
         do {
             _ = try statement.step()
@@ -493,7 +495,7 @@ public final class JudgementImportWriter {
             defer { untallyRefreshes.reset() }
             _ = try untallyRefreshes.step()
         }
-        let statement = try refreshStatement(rows: refreshes.count)
+        let statement = try multiRowStatement(.refreshes, rows: refreshes.count)
         text.clear()
         var index: Int32 = 1
         for refresh in refreshes {
@@ -543,21 +545,38 @@ public final class JudgementImportWriter {
         return (micros - ((micros % perDay) + perDay) % perDay) / perDay
     }
 
-    private func refreshStatement(rows: Int) throws -> RawStatement {
-        if let statement = refreshStatements[rows] { return statement }
+    private func multiRowStatement(_ kind: MultiRow.Kind, rows: Int) throws -> RawStatement {
+        let key = MultiRow(kind: kind, rows: rows)
+        if let statement = multiRowStatements[key] { return statement }
         // Numbered parameters: an anonymous `?` after `?N` would take N + 1 onwards.
-        let values = (0..<rows).map { row in "(" + (1...11).map { "?\(row * 11 + $0)" }.joined(separator: ", ") + ")" }
-        let statement = try RawStatement(
-            db,
-            sql: """
+        let sql: String
+        switch kind {
+        case .observables:
+            let values = (0..<rows).map { row in "(?\(row * 3 + 1), ?\(row * 3 + 2), ?\(row * 3 + 3))" }
+            sql = "INSERT INTO observable (type, value, host_key) VALUES \(values.joined(separator: ", ")) ON CONFLICT (type, value) DO NOTHING"
+        case .judgements:
+            // `?1` the indicator, `?2` the time of the import (created and modified), then 13 per row.
+            let values = (0..<rows).map { row in
+                let own = (0..<13).map { "?\(3 + row * 13 + $0)" }
+                return "(\(own[0]), ?1, \(own[1...12].joined(separator: ", ")), ?2, ?2)"
+            }
+            sql = """
+                INSERT INTO judgement (uuid, indicator_id, observable_id, source, disposition, confidence, severity, tlp,
+                    priority, reason, valid_start, valid_end, provenance, label, created, modified)
+                VALUES \(values.joined(separator: ", "))
+                """
+        case .refreshes:
+            let values = (0..<rows).map { row in "(" + (1...11).map { "?\(row * 11 + $0)" }.joined(separator: ", ") + ")" }
+            sql = """
                 UPDATE judgement SET disposition = v.column2, confidence = v.column3, severity = v.column4, tlp = v.column5,
                     priority = v.column6, reason = v.column7, valid_start = v.column8, valid_end = v.column9,
                     provenance = v.column10, label = v.column11, modified = ?\(rows * 11 + 1)
                 FROM (VALUES \(values.joined(separator: ", "))) AS v
                 WHERE judgement.id = v.column1
                 """
-        )
-        refreshStatements[rows] = statement
+        }
+        let statement = try RawStatement(db, sql: sql)
+        multiRowStatements[key] = statement
         return statement
     }
 
@@ -569,23 +588,18 @@ public final class JudgementImportWriter {
     /// come known (a re-import) they are looked up first, one by one.
     private func observableIDs(of chunk: ArraySlice<ImportedJudgement>) throws -> [(Int64, new: Bool)] {
         guard expectNew else { return try chunk.map { try observableID(of: $0) } }
-        guard try maxObservableID.step() else {
-            maxObservableID.reset()
-            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest observable id")
-        }
-        let before = maxObservableID.int64(column: 0)
-        maxObservableID.reset()
-        let statement = try observableStatement(rows: chunk.count)
+        let before = try largestObservableID()
+        let statement = try multiRowStatement(.observables, rows: chunk.count)
         bindObservables(statement, chunk)
         _ = try stepBatch(statement) {
-            let single = try observableStatement(rows: 1)
+            let single = try multiRowStatement(.observables, rows: 1)
             for index in chunk.indices {
                 bindObservables(single, chunk[index...index])
                 _ = try single.step()
                 single.reset()
             }
         }
-        let inserted = Int(try maxObservableIDNow() - before)
+        let inserted = Int(try largestObservableID() - before)
         expectNew = inserted > 0
         if inserted == chunk.count {
             return (1...Int64(chunk.count)).map { (before + $0, true) }
@@ -611,47 +625,17 @@ public final class JudgementImportWriter {
         }
     }
 
-    private func maxObservableIDNow() throws -> Int64 {
+    private func largestObservableID() throws -> Int64 {
         defer { maxObservableID.reset() }
         guard try maxObservableID.step() else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest observable id") }
         return maxObservableID.int64(column: 0)
-    }
-
-    private func observableStatement(rows: Int) throws -> RawStatement {
-        if let statement = observableStatements[rows] { return statement }
-        let values = (0..<rows).map { row in "(?\(row * 3 + 1), ?\(row * 3 + 2), ?\(row * 3 + 3))" }
-        let statement = try RawStatement(
-            db,
-            sql: "INSERT INTO observable (type, value, host_key) VALUES \(values.joined(separator: ", ")) ON CONFLICT (type, value) DO NOTHING"
-        )
-        observableStatements[rows] = statement
-        return statement
-    }
-
-    /// `?1` the indicator, `?2` the time of the import (created and modified), then 13 per row.
-    private func insertStatement(rows: Int) throws -> RawStatement {
-        if let statement = insertStatements[rows] { return statement }
-        let values = (0..<rows).map { row in
-            let own = (0..<13).map { "?\(3 + row * 13 + $0)" }
-            return "(\(own[0]), ?1, \(own[1...12].joined(separator: ", ")), ?2, ?2)"
-        }
-        let statement = try RawStatement(
-            db,
-            sql: """
-                INSERT INTO judgement (uuid, indicator_id, observable_id, source, disposition, confidence, severity, tlp,
-                    priority, reason, valid_start, valid_end, provenance, label, created, modified)
-                VALUES \(values.joined(separator: ", "))
-                """
-        )
-        insertStatements[rows] = statement
-        return statement
     }
 
     /// The observable's row id, inserting it if it is new (then no judgement can refer to it yet).
     private func observableID(of row: ImportedJudgement) throws -> (Int64, new: Bool) {
         let observable = row.judgement.observable
         if !expectNew, let id = try findObservableID(observable) { return (id, false) }
-        let insert = try observableStatement(rows: 1)
+        let insert = try multiRowStatement(.observables, rows: 1)
         bindObservables(insert, [row])
         _ = try insert.step()
         insert.reset()
