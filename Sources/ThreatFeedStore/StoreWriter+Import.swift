@@ -38,8 +38,9 @@ extension StoreWriter {
     /// (24 writes per refreshed line in the re-import's profile). Only one statement's pages are in it at a time.
     ///
     /// `expectedRows` (about the input's line count) lets a large import set aside the indexes whose keys arrive in
-    /// random order and build them once at the end (`ImportSetAside`), when it is at least `largeImport` rows and
-    /// the table holds no more than twice as many; the insert triggers are set aside by every import that inserts.
+    /// random order (at its first insert) and those a refresh moves (at its first refresh), and build them once at the
+    /// end (`ImportSetAside`), when it is at least `largeImport` rows and the table holds no more than twice as many;
+    /// the insert and update triggers are set aside by every import that inserts or refreshes.
     /// Everything set aside is back before this returns, also when `body` throws.
     public func importJudgements<T>(
         into indicatorID: String, expectedRows: Int = 0, largeImport: Int = JudgementImportWriter.largeImport,
@@ -87,7 +88,7 @@ public final class JudgementImportWriter {
         /// Its observable is new: its tally is counted here, not by the settlement's SQL.
         var newObservable: Bool
     }
-    /// Refreshes waiting for one UPDATE of many rows: see `flushRefreshes`.
+    /// Refreshes waiting to be written as one batch: see `flushRefreshes`.
     private var refreshes: [Refresh] = []
     private var refreshedIDs: Set<Int64> = []
     /// The tally owed for inserts since the deferral began: see `DeferredImportTallyMigration`.
@@ -99,6 +100,7 @@ public final class JudgementImportWriter {
     private var deferredAbove: Int64?
     /// A refresh batch's earlier versions and tally, while the update triggers are set aside: see `flushRefreshes`.
     private let keepVersions: RawStatement
+    private let refreshRow: RawStatement
     private let untallyRefreshes: RawStatement
     private let tallyRefreshes: RawStatement
     private var refreshedYet = false
@@ -106,7 +108,7 @@ public final class JudgementImportWriter {
     private var multiRowStatements: [MultiRow: RawStatement] = [:]
 
     private struct MultiRow: Hashable {
-        enum Kind { case observables, judgements, refreshes }
+        enum Kind { case observables, judgements }
         var kind: Kind
         var rows: Int
     }
@@ -205,6 +207,14 @@ public final class JudgementImportWriter {
         settleTally = try RawStatement(db, sql: DeferredImportTallyMigration.settlement)
         endDeferral = try RawStatement(db, sql: "DELETE FROM judgement_tally_deferred")
         keepVersions = try RawStatement(db, sql: DeferredImportTallyMigration.refreshVersions)
+        refreshRow = try RawStatement(
+            db,
+            sql: """
+                UPDATE judgement SET disposition = ?2, confidence = ?3, severity = ?4, tlp = ?5, priority = ?6, reason = ?7,
+                    valid_start = ?8, valid_end = ?9, provenance = ?10, label = ?11, modified = ?12
+                WHERE id = ?1
+                """
+        )
         untallyRefreshes = try RawStatement(db, sql: DeferredImportTallyMigration.refreshSettlement(-1))
         tallyRefreshes = try RawStatement(db, sql: DeferredImportTallyMigration.refreshSettlement(1))
         self.db = db
@@ -382,17 +392,11 @@ public final class JudgementImportWriter {
 
     private func deferTallyIfNeeded() throws {
         guard deferredAbove == nil else { return }
-        guard try maxJudgementID.step() else {
-            maxJudgementID.reset()
-            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest judgement id")
-        }
-        let above = maxJudgementID.int64(column: 0)
-        maxJudgementID.reset()  // before any DDL: a pending statement would lock the schema
+        let above = try largestJudgementID()
         if !insertedYet {
             insertedYet = true
             try setAside.dropInsertTriggers(db)
-            // Row ids stand in for the row count (deletions leave gaps; the estimate only errs towards keeping).
-            if let bulk, above <= 2 * Int64(bulk) {
+            if isLarge(againstLargestID: above) {
                 try setAside.dropRandomOrderIndexes(db)
                 // Only the observables' unique index still takes random keys: a smaller cache leaves room for the
                 // index build at the end under the import's memory limit (150 MiB for a million lines).
@@ -402,6 +406,21 @@ public final class JudgementImportWriter {
         _ = try deferTally.step()
         deferTally.reset()
         deferredAbove = above
+    }
+
+    /// Whether the import is large (`bulk`) and the judgement table holds no more than twice its rows, so that
+    /// building an index from every row at the end costs less than keeping it row by row. Row ids stand in for the
+    /// row count (deletions leave gaps; the estimate only errs towards keeping).
+    private func isLarge(againstLargestID largest: Int64) -> Bool {
+        guard let bulk else { return false }
+        return largest <= 2 * Int64(bulk)
+    }
+
+    private func largestJudgementID() throws -> Int64 {
+        // Reset before any DDL that follows: a pending statement would lock the schema.
+        defer { maxJudgementID.reset() }
+        guard try maxJudgementID.step() else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "no largest judgement id") }
+        return maxJudgementID.int64(column: 0)
     }
 
     /// Puts back what the import set aside (rebuilding the indexes, if any, from every row).
@@ -451,13 +470,12 @@ public final class JudgementImportWriter {
         changes.removeAll(keepingCapacity: true)
     }
 
-    /// Writes the waiting refreshes in one UPDATE … FROM (VALUES …): one statement journal for 64 neighbouring rows
-    /// rather than one per row (the re-import's profile was a third malloc/free of those journals). Same rows,
-    /// values, labels and versions as row by row.
+    /// Writes the waiting refreshes: same rows, values, labels and versions as row by row.
     ///
     /// The update triggers (earlier versions, tally) are set aside at the first refresh (`ImportSetAside`): per row
-    /// they ran a dozen upserts through sub-programs. Their work is done per batch instead: the rows as they are
-    /// kept as versions, their pairs' tally taken away, the UPDATE, their pairs' tally added again.
+    /// they ran a dozen upserts through sub-programs, each UPDATE with a statement journal. Their work is done per
+    /// batch of 64 instead: the rows as they are kept as versions (one INSERT … SELECT), their pairs' tally taken
+    /// away, the rows' UPDATEs, their pairs' tally added again.
     private func flushRefreshes() throws {
         guard !refreshes.isEmpty else { return }
         // The refresh settlement reads the refreshed rows' observables: the tally must count every row first.
@@ -465,6 +483,11 @@ public final class JudgementImportWriter {
         if !refreshedYet {
             refreshedYet = true
             try setAside.dropUpdateTriggers(db)
+            if isLarge(againstLargestID: try largestJudgementID()) {
+                try setAside.dropRefreshMovedIndexes(db)
+                // As for the inserts' set-aside indexes: room for their build at the end under the memory limit.
+                try db.execute(sql: "PRAGMA cache_size = -\(ImportSetAside.bulkCacheKiB)")
+            }
         }
         var ids = "["
         var sharedIDs = "["
@@ -495,19 +518,17 @@ public final class JudgementImportWriter {
             defer { untallyRefreshes.reset() }
             _ = try untallyRefreshes.step()
         }
-        let statement = try multiRowStatement(.refreshes, rows: refreshes.count)
-        text.clear()
-        var index: Int32 = 1
+        // One UPDATE per row by its id: SQLite writes such an UPDATE in one pass, without the temporary table and
+        // statement journal of an UPDATE … FROM (VALUES …) of many rows.
+        refreshRow.bind(12, nowMicros)
         for refresh in refreshes {
-            let judgement = refresh.judgement
-            statement.bind(index, refresh.id)
-            bindContent(statement, from: index + 1, judgement, provenanceJSON: refresh.provenanceJSON)
-            statement.bind(index + 10, refresh.label)
-            index += 11
+            text.clear()
+            refreshRow.bind(1, refresh.id)
+            bindContent(refreshRow, from: 2, refresh.judgement, provenanceJSON: refresh.provenanceJSON)
+            refreshRow.bind(11, refresh.label)
+            defer { refreshRow.reset() }
+            _ = try refreshRow.step()
         }
-        statement.bind(index, nowMicros)
-        _ = try statement.step()
-        statement.reset()
         if anyShared {
             tallyRefreshes.bind(1, sharedIDs)
             defer { tallyRefreshes.reset() }
@@ -564,15 +585,6 @@ public final class JudgementImportWriter {
                 INSERT INTO judgement (uuid, indicator_id, observable_id, source, disposition, confidence, severity, tlp,
                     priority, reason, valid_start, valid_end, provenance, label, created, modified)
                 VALUES \(values.joined(separator: ", "))
-                """
-        case .refreshes:
-            let values = (0..<rows).map { row in "(" + (1...11).map { "?\(row * 11 + $0)" }.joined(separator: ", ") + ")" }
-            sql = """
-                UPDATE judgement SET disposition = v.column2, confidence = v.column3, severity = v.column4, tlp = v.column5,
-                    priority = v.column6, reason = v.column7, valid_start = v.column8, valid_end = v.column9,
-                    provenance = v.column10, label = v.column11, modified = ?\(rows * 11 + 1)
-                FROM (VALUES \(values.joined(separator: ", "))) AS v
-                WHERE judgement.id = v.column1
                 """
         }
         let statement = try RawStatement(db, sql: sql)
