@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -81,6 +82,16 @@ final class RawStatement {
     }
 
     func reset() { sqlite3_reset(handle) }
+
+    /// Whether the column's text is `value`, byte for byte (SQLite's BINARY collation), read in place.
+    func text(column: Int32, equals value: String) -> Bool {
+        guard let text = sqlite3_column_text(handle, column) else { return false }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        var value = value
+        return value.withUTF8 { bytes in
+            bytes.count == count && (count == 0 || memcmp(bytes.baseAddress!, text, count) == 0)
+        }
+    }
 
     /// Rows changed by the last INSERT/UPDATE/DELETE on this connection.
     var changes: Int32 { sqlite3_changes(connection) }

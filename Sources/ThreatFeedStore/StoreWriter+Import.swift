@@ -184,14 +184,10 @@ public final class JudgementImportWriter {
         nowMicros = micros(writer.now)
         findObservable = try RawStatement(db, sql: "SELECT id FROM observable WHERE type = ?1 AND value = ?2")
         maxObservableID = try RawStatement(db, sql: "SELECT coalesce(max(id), 0) FROM observable")
-        // With its window and whether another judgement shares its (indicator, observable): see `flushRefreshes`.
+        // Every source's judgement of the pair (usually one): the source's own, with its window, and whether
+        // another shares the pair (see `flushRefreshes`), in one search of the unique index.
         findJudgement = try RawStatement(
-            db,
-            sql: """
-                SELECT id, valid_start, valid_end, EXISTS (SELECT 1 FROM judgement x WHERE x.indicator_id = ?1
-                    AND x.observable_id = ?2 AND x.id <> judgement.id)
-                FROM judgement WHERE indicator_id = ?1 AND observable_id = ?2 AND source = ?3
-                """
+            db, sql: "SELECT id, valid_start, valid_end, source FROM judgement WHERE indicator_id = ?1 AND observable_id = ?2"
         )
         addTally = try RawStatement(
             db,
@@ -301,10 +297,17 @@ public final class JudgementImportWriter {
     private func existingJudgement(_ observableID: Int64, source: String) throws -> Existing? {
         findJudgement.bind(1, indicatorID)
         findJudgement.bind(2, observableID)
-        findJudgement.bind(3, source)
         defer { findJudgement.reset() }
-        guard try findJudgement.step() else { return nil }
-        return (findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2), findJudgement.int64(column: 3) != 0)
+        var own: Existing?
+        var judgements = 0
+        while try findJudgement.step() {
+            judgements += 1
+            if own == nil, findJudgement.text(column: 3, equals: source) {
+                own = (findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2), false)
+            }
+        }
+        own?.shared = judgements > 1
+        return own
     }
 
     /// Writes the waiting new judgements in one multi-row INSERT, in order (so with the same row ids as one by one).
@@ -670,18 +673,20 @@ public final class JudgementImportWriter {
     }
 }
 
-/// `judgement-<uuid v4>` ids for one page, from one read of the kernel's generator rather than a call per id.
+/// `judgement-<uuid v4>` ids for one page, from one read of the kernel's generator rather than a call per id, made
+/// at the first id (a page of refreshes needs none).
 struct JudgementUUIDs {
-    private var words: [UInt64]
+    private var words: [UInt64] = []
     private var position = 0
+    private let count: Int
 
     init(count: Int) {
-        words = [UInt64](repeating: 0, count: 2 * max(count, 1))
-        words.withUnsafeMutableBytes { JudgementUUIDs.fillRandom($0) }
+        self.count = max(count, 1)
     }
 
     mutating func next() -> String {
         if position + 1 >= words.count {
+            if words.isEmpty { words = [UInt64](repeating: 0, count: 2 * count) }
             words.withUnsafeMutableBytes { JudgementUUIDs.fillRandom($0) }
             position = 0
         }
