@@ -32,10 +32,11 @@ extension StoreWriter {
     /// indexes take values in random order, and with the default almost every insert spilled a page to the WAL and
     /// read another back (half of a million-line import's time in its profile).
     ///
-    /// The writer connection keeps statement journals in memory (`temp_store`, see `Store.init`): a refresh fires
-    /// `judgement_keeps_versions`, so each UPDATE keeps a statement journal, which SQLite otherwise spills to a
-    /// temporary file once it has grown past 64 KiB and then writes page by page for every later statement
-    /// (24 writes per refreshed line in the re-import's profile). Only one statement's pages are in it at a time.
+    /// The writer connection keeps statement journals in memory (`temp_store`, see `Store.init`): each statement
+    /// that writes many rows (the 64-row INSERTs, the versions' INSERT … SELECT; before the triggers were set aside,
+    /// every refresh's UPDATE) keeps one, which SQLite otherwise spills to a temporary file once it has grown past
+    /// 64 KiB and then writes page by page for every later statement (24 writes per refreshed line in the
+    /// re-import's profile then). Only one statement's pages are in it at a time.
     ///
     /// `expectedRows` (about the input's line count) lets a large import set aside the indexes whose keys arrive in
     /// random order (at its first insert) and those a refresh moves (at its first refresh), and build them once at the

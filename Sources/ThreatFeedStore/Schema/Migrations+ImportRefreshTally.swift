@@ -1,5 +1,5 @@
 /// The tally of an import's refreshes, a batch at a time, while the import has the per-row update triggers of v17
-/// set aside (`ImportSetAside`): `refreshSettlement(-1)` before the batch's UPDATE takes away what its rows'
+/// set aside (`ImportSetAside`): `refreshSettlement(-1)` before the batch's UPDATEs takes away what its rows'
 /// (indicator, observable) pairs count, `refreshSettlement(1)` after it adds what they count then. Exactly what
 /// `judgement_tally_update_alone` and the `…_update_shared` pair do row by row: the union of the pair's windows
 /// (for a judgement alone on its observable, its own window) and each row's own end; creations do not change.
