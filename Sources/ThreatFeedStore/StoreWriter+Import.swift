@@ -493,12 +493,45 @@ public final class JudgementImportWriter {
                 try db.execute(sql: "PRAGMA cache_size = -\(ImportSetAside.bulkCacheKiB)")
             }
         }
+        defer {
+            refreshedObservables.removeAll(keepingCapacity: true)
+            refreshes.removeAll(keepingCapacity: true)
+            refreshedIDs.removeAll(keepingCapacity: true)
+        }
+        // All of a batch or none of it (versions, tally, rows), in a savepoint. Should SQLite refuse a row (a
+        // trigger, a constraint) while the transaction is still open, the batch is written again one row at a time,
+        // so that the rows before the refused one are written whole and the error names that row, as without
+        // batches, and the tally counts exactly the rows that moved.
+        do {
+            try writeAtomically(refreshes[...])
+        } catch {
+            guard !refreshRow.inAutocommit else { throw error }
+            for index in refreshes.indices { try writeAtomically(refreshes[index...index]) }
+        }
+    }
+
+    private func writeAtomically(_ batch: ArraySlice<Refresh>) throws {
+        var moves: [WindowMove: Int64] = [:]
+        try db.inSavepoint {
+            moves = try write(batch)
+            return .commit
+        }
+        // Counted once the rows moved.
+        for (move, count) in moves {
+            Self.addOwnWindow(-count, start: move.oldStart, end: move.oldEnd, type: move.type, to: &tallyChanges)
+            Self.addOwnWindow(count, start: move.newStart, end: move.newEnd, type: move.type, to: &tallyChanges)
+        }
+    }
+
+    /// The batch's earlier versions, its shared pairs' tally out and in again around the rows' UPDATEs; returns the
+    /// window moves of the rows alone on their observable, for `tallyChanges`.
+    private func write(_ batch: ArraySlice<Refresh>) throws -> [WindowMove: Int64] {
         var ids = "["
         var sharedIDs = "["
         // A re-import moves every row from one window to one other: counted per pair of windows, not per row.
         var moves: [WindowMove: Int64] = [:]
-        for (index, refresh) in refreshes.enumerated() {
-            if index > 0 { ids += "," }
+        for refresh in batch {
+            if ids.count > 1 { ids += "," }
             ids += String(refresh.id)
             if refresh.shared {
                 if sharedIDs.count > 1 { sharedIDs += "," }
@@ -515,8 +548,8 @@ public final class JudgementImportWriter {
         sharedIDs += "]"
         let anyShared = sharedIDs.count > 2
         keepVersions.bind(1, ids)
+        defer { keepVersions.reset() }
         _ = try keepVersions.step()
-        keepVersions.reset()
         if anyShared {
             untallyRefreshes.bind(1, sharedIDs)
             defer { untallyRefreshes.reset() }
@@ -525,7 +558,7 @@ public final class JudgementImportWriter {
         // One UPDATE per row by its id: SQLite writes such an UPDATE in one pass, without the temporary table and
         // statement journal of an UPDATE … FROM (VALUES …) of many rows.
         refreshRow.bind(12, nowMicros)
-        for refresh in refreshes {
+        for refresh in batch {
             text.clear()
             refreshRow.bind(1, refresh.id)
             bindContent(refreshRow, from: 2, refresh.judgement, provenanceJSON: refresh.provenanceJSON)
@@ -538,14 +571,7 @@ public final class JudgementImportWriter {
             defer { tallyRefreshes.reset() }
             _ = try tallyRefreshes.step()
         }
-        // Counted once the rows moved (a failed UPDATE moved none).
-        for (move, count) in moves {
-            Self.addOwnWindow(-count, start: move.oldStart, end: move.oldEnd, type: move.type, to: &tallyChanges)
-            Self.addOwnWindow(count, start: move.newStart, end: move.newEnd, type: move.type, to: &tallyChanges)
-        }
-        refreshedObservables.removeAll(keepingCapacity: true)
-        refreshes.removeAll(keepingCapacity: true)
-        refreshedIDs.removeAll(keepingCapacity: true)
+        return moves
     }
 
     /// `times` × the events of one judgement's own window (negative to take them away), per instant and per day, as

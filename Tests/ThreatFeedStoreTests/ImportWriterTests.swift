@@ -155,6 +155,58 @@ import ThreatFeedTesting
         try String.fetchAll(db, sql: "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name")
     }
 
+    /// A refresh SQLite refuses (here a TEMP trigger) in the middle of a batch of a large re-import: a caller that
+    /// keeps what was written has every refresh before it whole (row, earlier version, tally) and none after it, and
+    /// the indexes the import set aside are back, holding every row.
+    @Test func aRefusedRefreshKeepsTheRowsBeforeItWhole() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withTemporaryStore(clock: clock) { store in
+            let values = (0..<150).map { "kept\($0).example" }
+            func rows(_ round: Int) throws -> [ImportedJudgement] {
+                try values.enumerated().map { index, value in
+                    let window = ValidTime(start: clock.now, end: clock.now.addingTimeInterval(Double(3_600 * (round + 1))))
+                    let reason = round == 1 && index == 100 ? "refused" : "round \(round)"
+                    return ImportedJudgement(
+                        judgement: Judgement(observable: try Observable(parsing: value), source: "import:list.txt", reason: reason, validTime: window),
+                        provenanceJSON: nil
+                    )
+                }
+            }
+            let first = try rows(0)
+            let indicator = try store.writeNow { writer in
+                let (target, _) = try writer.indicator(named: EntityName("imported"))
+                _ = try writer.importJudgements(into: target.id, expectedRows: first.count, largeImport: 1) { try $0.record(first) }
+                return target.id
+            }
+            let schemaBefore = try DatabaseQueue(path: store.path).read { try Self.schema($0) }
+            clock.advance(by: 60)
+            let second = try rows(1)
+            try store.writeNow { writer in
+                try writer.db.execute(sql: "CREATE TEMP TRIGGER refuse BEFORE UPDATE ON judgement WHEN NEW.reason = 'refused' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+                defer { try? writer.db.execute(sql: "DROP TRIGGER temp.refuse") }
+                #expect(throws: DatabaseError.self) {
+                    try writer.importJudgements(into: indicator, expectedRows: second.count, largeImport: 1) { try $0.record(second) }
+                }
+            }
+            try DatabaseQueue(path: store.path).read { db in
+                #expect(try Self.schema(db) == schemaBefore)
+                #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+                // rows 0–99 refreshed (the first batch of 64 whole, then 36 of the refused batch one by one)
+                let reasons = try String.fetchAll(
+                    db, sql: "SELECT o.value || ' ' || j.reason FROM judgement j JOIN observable o ON o.id = j.observable_id ORDER BY j.id"
+                )
+                #expect(reasons == values.enumerated().map { "\($1) round \($0 < 100 ? 1 : 0)" })
+                let versions = try String.fetchAll(
+                    db, sql: "SELECT o.value FROM judgement_version v JOIN judgement j ON j.id = v.judgement_id JOIN observable o ON o.id = j.observable_id ORDER BY j.id"
+                )
+                #expect(versions == Array(values.prefix(100)))
+                let labels = try Int.fetchOne(db, sql: "SELECT count(DISTINCT label) FROM judgement INDEXED BY judgement_label")
+                #expect(labels == 150)
+            }
+            try JudgementTallyTests.expectTallyMatchesRecount(store, [indicator], now: clock.now, "after a refused refresh")
+        }
+    }
+
     /// A large import that fails (its body throws, or the database refuses a row) gives back the schema it set aside:
     /// rolled back, nothing of it is left; kept by the caller up to the refused row, the rows are indexed as usual.
     @Test func aFailingLargeImportLeavesTheSchemaWhole() async throws {
