@@ -176,6 +176,11 @@ import ThreatFeedTesting
             let indicator = try store.writeNow { writer in
                 let (target, _) = try writer.indicator(named: EntityName("imported"))
                 _ = try writer.importJudgements(into: target.id, expectedRows: first.count, largeImport: 1) { try $0.record(first) }
+                // Another source on rows around the refused one: their pairs' tally is taken out and put back.
+                for value in values[90..<110] {
+                    let window = ValidTime(start: clock.now.addingTimeInterval(-7_200), end: clock.now.addingTimeInterval(600))
+                    try writer.record(Judgement(observable: try Observable(parsing: value), source: "etd", validTime: window), in: target.id)
+                }
                 return target.id
             }
             let schemaBefore = try DatabaseQueue(path: store.path).read { try Self.schema($0) }
@@ -193,7 +198,10 @@ import ThreatFeedTesting
                 #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
                 // rows 0–99 refreshed (the first batch of 64 whole, then 36 of the refused batch one by one)
                 let reasons = try String.fetchAll(
-                    db, sql: "SELECT o.value || ' ' || j.reason FROM judgement j JOIN observable o ON o.id = j.observable_id ORDER BY j.id"
+                    db, sql: """
+                        SELECT o.value || ' ' || j.reason FROM judgement j JOIN observable o ON o.id = j.observable_id
+                        WHERE j.source = 'import:list.txt' ORDER BY j.id
+                        """
                 )
                 #expect(reasons == values.enumerated().map { "\($1) round \($0 < 100 ? 1 : 0)" })
                 let versions = try String.fetchAll(
@@ -201,7 +209,7 @@ import ThreatFeedTesting
                 )
                 #expect(versions == Array(values.prefix(100)))
                 let labels = try Int.fetchOne(db, sql: "SELECT count(DISTINCT label) FROM judgement INDEXED BY judgement_label")
-                #expect(labels == 150)
+                #expect(labels == 170)
             }
             try JudgementTallyTests.expectTallyMatchesRecount(store, [indicator], now: clock.now, "after a refused refresh")
         }

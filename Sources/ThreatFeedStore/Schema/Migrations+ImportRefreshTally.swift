@@ -35,4 +35,11 @@ extension DeferredImportTallyMigration {
             provenance, label, modified
         FROM judgement WHERE id IN (SELECT value FROM json_each(?1))
         """
+
+    /// Takes back the versions `refreshVersions` kept of rows whose refresh was then refused: the version that still
+    /// has the row's own label (a refreshed row's label is new, so none of its versions has it).
+    static let unkeptVersions = """
+        DELETE FROM judgement_version WHERE (judgement_id, label) IN
+            (SELECT id, label FROM judgement WHERE id IN (SELECT value FROM json_each(?1)))
+        """
 }
