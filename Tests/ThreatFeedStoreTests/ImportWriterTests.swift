@@ -272,6 +272,43 @@ import ThreatFeedTesting
         }
     }
 
+    /// A new judgement SQLite refuses in the middle of a 64-row INSERT: with `RAISE(FAIL)` the statement keeps the
+    /// rows before it (as OR FAIL does for a constraint), with `RAISE(ABORT)` it keeps none. Either way the import
+    /// writes each row before the refused one once, with its tally, and the error is the refusal itself.
+    @Test(arguments: ["FAIL", "ABORT"], [false, true]) func aRefusedInsertKeepsEachRowBeforeItOnce(raise: String, bulk: Bool) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withTemporaryStore(clock: clock) { store in
+            // Row 100 is the 37th of the second 64-row INSERT of the page.
+            let rows = try (0..<150).map { index in
+                ImportedJudgement(
+                    judgement: Judgement(
+                        observable: try Observable(parsing: "row\(index).example"), source: "import:list.txt", reason: index == 100 ? "refused" : nil,
+                        validTime: ValidTime(start: clock.now, end: clock.now.addingTimeInterval(3_600))
+                    ),
+                    provenanceJSON: nil
+                )
+            }
+            let indicator = try store.writeNow { writer in
+                try writer.db.execute(sql: "CREATE TEMP TRIGGER refuse BEFORE INSERT ON judgement WHEN NEW.reason = 'refused' BEGIN SELECT RAISE(\(raise), 'refused row'); END")
+                defer { try? writer.db.execute(sql: "DROP TRIGGER temp.refuse") }
+                let (target, _) = try writer.indicator(named: EntityName("imported"))
+                let error = #expect(throws: DatabaseError.self) {
+                    try writer.importJudgements(into: target.id, expectedRows: rows.count, largeImport: bulk ? 1 : .max) { try $0.record(rows) }
+                }
+                #expect(error?.message == "refused row")
+                return target.id
+            }
+            try DatabaseQueue(path: store.path).read { db in
+                #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+                let values = try String.fetchAll(db, sql: "SELECT o.value FROM judgement j JOIN observable o ON o.id = j.observable_id ORDER BY j.id")
+                #expect(values == (0..<100).map { "row\($0).example" })
+            }
+            try JudgementTallyTests.expectTallyMatchesRecount(store, [indicator], now: clock.now, "after a refused insert (\(raise))")
+            let added = try store.readNow { try Int.fetchOne($0.db, sql: "SELECT sum(added) FROM judgement_tally WHERE grain = 1") }
+            #expect(added == 100)
+        }
+    }
+
     /// Two files of one import name the same observables (two sources): in one page a refresh of the first source's
     /// judgement waits while the second source's judgement joins its observable, then both move their windows. The
     /// refresh's tally (its own window while alone, the union once shared) must match a recount after each import.
