@@ -36,6 +36,17 @@ extension DeferredImportTallyMigration {
         FROM judgement WHERE id IN (SELECT value FROM json_each(?1))
         """
 
+    /// The same for the rows with ids `?1` to `?2`. A re-import refreshes rows in the order it inserted them, so a
+    /// batch's ids are usually one run: read as a range, not through a temporary table of a JSON array's ids (1.8k
+    /// instructions per row of 60,000 in `sqlite3` alone, callgrind).
+    static let refreshVersionsOfRange = """
+        INSERT INTO judgement_version (judgement_id, indicator_id, disposition, confidence, severity, tlp,
+            priority, reason, valid_start, valid_end, provenance, label, modified)
+        SELECT id, indicator_id, disposition, confidence, severity, tlp, priority, reason, valid_start, valid_end,
+            provenance, label, modified
+        FROM judgement WHERE id BETWEEN ?1 AND ?2
+        """
+
     /// Takes back the versions `refreshVersions` kept of rows whose refresh was then refused: the version that still
     /// has the row's own label (a refreshed row's label is new, so none of its versions has it).
     static let unkeptVersions = """
