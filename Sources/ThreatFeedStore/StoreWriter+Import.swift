@@ -15,6 +15,8 @@ public struct ImportedJudgement: Sendable {
     public let judgement: Judgement
     public let provenanceJSON: String?
     let hostKey: String?
+    /// Its observable's row id when the import began, if it had one (`ImportObservableSnapshot`).
+    var snapshotObservableID: Int64?
 
     public init(judgement: Judgement, provenanceJSON: String?) {
         self.judgement = judgement
@@ -24,6 +26,9 @@ public struct ImportedJudgement: Sendable {
 }
 
 extension StoreWriter {
+    /// The observables as this transaction found them, for an import's parsing thread to look up.
+    public var importObservableSnapshot: ImportObservableSnapshot { ImportObservableSnapshot(db) }
+
     /// The import's write path: `body` records pages of judgements into `indicatorID` through one
     /// `JudgementImportWriter`, whose statements are prepared once. Same rows, labels, revision and versions as
     /// `record(_:in:)` row by row, at a fraction of the cost.
@@ -661,9 +666,13 @@ public final class JudgementImportWriter {
     /// While observables come new (a fresh import), the chunk goes in as one multi-row INSERT: SQLite gives a
     /// table without AUTOINCREMENT the largest row id + 1, row after row, so when every row went in their ids
     /// follow the largest before it. Otherwise each is looked up (new if above that largest id), and while they
-    /// come known (a re-import) they are looked up first, one by one.
+    /// come known (a re-import) they are looked up first, one by one, unless the parsing thread found them stored
+    /// when the import began (`ImportObservableSnapshot`).
     private func observableIDs(of chunk: ArraySlice<ImportedJudgement>) throws -> [(Int64, new: Bool)] {
-        guard expectNew else { return try chunk.map { try observableID(of: $0) } }
+        // Observables the import found stored when it began are not new; the others may be.
+        if !expectNew || chunk.contains(where: { $0.snapshotObservableID != nil }) {
+            return try chunk.map { row in try row.snapshotObservableID.map { ($0, false) } ?? observableID(of: row) }
+        }
         let before = try largestObservableID()
         let statement = try multiRowStatement(.observables, rows: chunk.count)
         bindObservables(statement, chunk)

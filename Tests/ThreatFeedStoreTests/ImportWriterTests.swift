@@ -59,7 +59,9 @@ import ThreatFeedTesting
     }
 
     /// `bulk`: the import counts as large (`ImportSetAside` drops the random-order indexes) from its first insert.
-    func fill(_ store: Store, clock: TestClock, pages: Bool, bulk: Bool = false) throws {
+    /// `storedIDs`: the rows carry the observable ids found stored when the import began, as the importer's parsing
+    /// thread marks them (`ImportObservableSnapshot`).
+    func fill(_ store: Store, clock: TestClock, pages: Bool, bulk: Bool = false, storedIDs: Bool = false) throws {
         // Another indicator already holds one value: the import shares its observable row.
         try store.writeNow { writer in
             let (other, _) = try writer.indicator(named: EntityName("other"))
@@ -70,9 +72,19 @@ import ThreatFeedTesting
         }
         for round in 0..<3 {
             clock.advance(by: 60)
-            let rows = try judgements(start: clock.now, round: round)
+            var rows = try judgements(start: clock.now, round: round)
             try store.writeNow { writer in
                 let (target, _) = try writer.indicator(named: EntityName("imported"))
+                if storedIDs {
+                    let found = writer.importObservableSnapshot.withLookup { lookup in
+                        rows.indices.filter { index in
+                            lookup?.resolve(&rows[index])
+                            return rows[index].snapshotObservableID != nil
+                        }.count
+                    }
+                    // another indicator's "shared.example" before the first import; every value but one after it
+                    #expect(found == (round == 0 ? 1 : rows.count), "round \(round)")
+                }
                 if pages {
                     // Two pages, so a refresh can come from a later page than its insert.
                     let counts = try writer.importJudgements(into: target.id, expectedRows: rows.count, largeImport: bulk ? 1 : .max) { page in
@@ -94,15 +106,15 @@ import ThreatFeedTesting
     }
 
     /// `bulk`: also with the uuid and host-key indexes (inserts) and the label and end indexes (refreshes) set aside
-    /// and rebuilt at the end of each import.
-    @Test(arguments: [false, true]) func pagesStoreWhatRecordStoresRowByRow(bulk: Bool) async throws {
+    /// and rebuilt at the end of each import. `storedIDs`: with the observables found by the parsing thread.
+    @Test(arguments: [false, true], [false, true]) func pagesStoreWhatRecordStoresRowByRow(bulk: Bool, storedIDs: Bool) async throws {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let byRow = TestClock(start)
         let byPage = TestClock(start)
         try await withTemporaryStore(clock: byRow) { rowStore in
             try await withTemporaryStore(clock: byPage) { pageStore in
                 try fill(rowStore, clock: byRow, pages: false)
-                try fill(pageStore, clock: byPage, pages: true, bulk: bulk)
+                try fill(pageStore, clock: byPage, pages: true, bulk: bulk, storedIDs: storedIDs)
                 let expected = try snapshot(rowStore)
                 let actual = try snapshot(pageStore)
                 #expect(actual == expected)

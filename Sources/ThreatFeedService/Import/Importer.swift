@@ -60,8 +60,15 @@ public final class Importer {
         summary.createdIndicator = created
         let channel = ImportPageChannel(capacity: 4)
         let parsed = DispatchSemaphore(value: 0)
-        let parser = Thread { [inputs, defaults, source, now = writer.now] in
-            channel.finish(Result { try Importer.parse(inputs, defaults: defaults, source: source, now: now, into: channel) })
+        // The parser also finds the observables stored before the import, off the writer's thread.
+        let parser = Thread { [inputs, defaults, source, now = writer.now, snapshot = writer.importObservableSnapshot] in
+            channel.finish(
+                Result {
+                    try snapshot.withLookup { lookup in
+                        try Importer.parse(inputs, defaults: defaults, source: source, now: now, lookup: lookup, into: channel)
+                    }
+                }
+            )
             parsed.signal()
         }
         parser.stackSize = 8 << 20
@@ -102,7 +109,8 @@ public final class Importer {
 
     /// Parses every file in order into pages of judgements (the command's defaults applied) and sends them.
     private static func parse(
-        _ inputs: [(path: String, data: Data)], defaults: Defaults, source: String?, now: Date, into channel: ImportPageChannel
+        _ inputs: [(path: String, data: Data)], defaults: Defaults, source: String?, now: Date, lookup: ImportObservableLookup?,
+        into channel: ImportPageChannel
     ) throws {
         for (file, (path, data)) in inputs.enumerated() {
             let fileName = URL(fileURLWithPath: path).lastPathComponent
@@ -137,7 +145,9 @@ public final class Importer {
                                 end: record.openEnded ? nil : (record.validUntil ?? defaultEnd)
                             )
                         )
-                        page.rows.append(ImportedJudgement(judgement: judgement, provenanceJSON: provenancePrefix + String(record.line) + "\"}"))
+                        var row = ImportedJudgement(judgement: judgement, provenanceJSON: provenancePrefix + String(record.line) + "\"}")
+                        lookup?.resolve(&row)
+                        page.rows.append(row)
                         page.lastLine = record.line
                         if page.rows.count >= pageSize { try send() }
                     },
