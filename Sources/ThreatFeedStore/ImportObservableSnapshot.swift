@@ -41,6 +41,8 @@ public struct ImportObservableSnapshot: Sendable {
 /// Finds imported rows' observables in the snapshot; valid only inside `ImportObservableSnapshot.withLookup`.
 public final class ImportObservableLookup {
     private let find: RawStatement
+    /// The parameters' text, bound in place rather than copied by SQLite per row.
+    private let text = StatementText()
     private var failed = false
 
     fileprivate init(_ find: RawStatement) {
@@ -51,8 +53,9 @@ public final class ImportObservableLookup {
     public func resolve(_ row: inout ImportedJudgement) {
         guard !failed else { return }
         let observable = row.judgement.observable
-        find.bind(1, observable.type.rawValue)
-        find.bind(2, observable.value)
+        text.clear()
+        find.bind(1, observable.type.rawValue, in: text)
+        find.bind(2, observable.value, in: text)
         defer { find.reset() }
         do {
             if try find.step() { row.snapshotObservableID = find.int64(column: 0) }

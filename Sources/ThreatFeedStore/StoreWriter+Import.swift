@@ -39,9 +39,10 @@ extension StoreWriter {
     ///
     /// The writer connection keeps statement journals in memory (`temp_store`, see `Store.init`): each statement
     /// that writes many rows and may stop half-way (the versions' INSERT … SELECT, the tally's settlements; before
-    /// the triggers were set aside, every refresh's UPDATE; the 64-row INSERTs are OR FAIL and need none) keeps one, which SQLite otherwise spills to a temporary file once it has grown past
-    /// 64 KiB and then writes page by page for every later statement (24 writes per refreshed line in the
-    /// re-import's profile then). Only one statement's pages are in it at a time.
+    /// the triggers were set aside, every refresh's UPDATE; the 64-row INSERTs are OR FAIL and need none) keeps
+    /// one, which SQLite otherwise spills to a temporary file once it has grown past 64 KiB and then writes page by
+    /// page for every later statement (24 writes per refreshed line in the re-import's profile then). Only one
+    /// statement's pages are in it at a time.
     ///
     /// `expectedRows` (about the input's line count) lets a large import set aside the indexes whose keys arrive in
     /// random order (at its first insert) and those a refresh moves (at its first refresh), and build them once at the
@@ -457,7 +458,7 @@ public final class JudgementImportWriter {
         if !settledBySQL.isEmpty {
             settleTally.bind(1, indicatorID)
             settleTally.bind(2, above)
-            settleTally.bind(3, "[" + settledBySQL.map(String.init).joined(separator: ",") + "]")
+            settleTally.bind(3, Self.jsonArray(settledBySQL))
             defer { settleTally.reset() }
             _ = try settleTally.step()
         }
@@ -525,19 +526,8 @@ public final class JudgementImportWriter {
     private func write(_ batch: ArraySlice<Refresh>) throws {
         // Ids one after another (a re-import's usual batch) are one range; the batch's ids are distinct.
         let consecutive = zip(batch, batch.dropFirst()).allSatisfy { $1.id == $0.id + 1 }
-        // JSON arrays of ids (`String.count` walks the string: a batch's were 4.5k instructions per row).
-        func json(_ refreshes: some Sequence<Refresh>) -> String {
-            var ids = "["
-            var first = true
-            for refresh in refreshes {
-                if !first { ids += "," }
-                ids += String(refresh.id)
-                first = false
-            }
-            return ids + "]"
-        }
         let anyShared = batch.contains(where: \.shared)
-        let sharedIDs = anyShared ? json(batch.lazy.filter(\.shared)) : "[]"
+        let sharedIDs = anyShared ? Self.jsonArray(batch.lazy.filter(\.shared).map(\.id)) : "[]"
         var versionsKept = false
         var untallied = false
         var written = batch.startIndex
@@ -548,7 +538,7 @@ public final class JudgementImportWriter {
                 defer { keepVersionsOfRange.reset() }
                 _ = try keepVersionsOfRange.step()
             } else {
-                try run(keepVersions, json(batch))
+                try run(keepVersions, Self.jsonArray(batch.lazy.map(\.id)))
             }
             versionsKept = true
             if anyShared {
@@ -575,7 +565,7 @@ public final class JudgementImportWriter {
             guard !refreshRow.inAutocommit else { throw error }
             do {
                 if versionsKept, written < batch.endIndex {
-                    try run(unkeptVersions, json(batch[written...]))
+                    try run(unkeptVersions, Self.jsonArray(batch[written...].lazy.map(\.id)))
                 }
                 if untallied { try run(tallyRefreshes, sharedIDs) }
             } catch {}  // the refusal is what the caller needs to see; it rolls back if it cannot keep this
@@ -583,6 +573,17 @@ public final class JudgementImportWriter {
             throw error
         }
         countMoves(batch)
+    }
+
+    /// A JSON array of ids for `json_each` (without `String.count`, which walks the string: a refresh batch's lists
+    /// were 4.5k instructions per row with it).
+    private static func jsonArray(_ ids: some Sequence<Int64>) -> String {
+        var json = "["
+        for id in ids {
+            if json.utf8.last != UInt8(ascii: "[") { json += "," }
+            json += String(id)
+        }
+        return json + "]"
     }
 
     private func run(_ statement: RawStatement, _ json: String) throws {

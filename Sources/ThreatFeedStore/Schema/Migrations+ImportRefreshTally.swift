@@ -27,25 +27,24 @@ extension DeferredImportTallyMigration {
             """
     }
 
-    /// What `judgement_keeps_versions` keeps of each row a refresh is about to change (its label always moves).
-    static let refreshVersions = """
-        INSERT INTO judgement_version (judgement_id, indicator_id, disposition, confidence, severity, tlp,
-            priority, reason, valid_start, valid_end, provenance, label, modified)
-        SELECT id, indicator_id, disposition, confidence, severity, tlp, priority, reason, valid_start, valid_end,
-            provenance, label, modified
-        FROM judgement WHERE id IN (SELECT value FROM json_each(?1))
-        """
+    /// What `judgement_keeps_versions` keeps of each row a refresh is about to change (its label always moves), for
+    /// the rows of the JSON array of ids `?1`.
+    static let refreshVersions = keepVersions(ofRowsWhere: "id IN (SELECT value FROM json_each(?1))")
 
     /// The same for the rows with ids `?1` to `?2`. A re-import refreshes rows in the order it inserted them, so a
     /// batch's ids are usually one run: read as a range, not through a temporary table of a JSON array's ids (1.8k
     /// instructions per row of 60,000 in `sqlite3` alone, callgrind).
-    static let refreshVersionsOfRange = """
+    static let refreshVersionsOfRange = keepVersions(ofRowsWhere: "id BETWEEN ?1 AND ?2")
+
+    private static func keepVersions(ofRowsWhere condition: String) -> String {
+        """
         INSERT INTO judgement_version (judgement_id, indicator_id, disposition, confidence, severity, tlp,
             priority, reason, valid_start, valid_end, provenance, label, modified)
         SELECT id, indicator_id, disposition, confidence, severity, tlp, priority, reason, valid_start, valid_end,
             provenance, label, modified
-        FROM judgement WHERE id BETWEEN ?1 AND ?2
+        FROM judgement WHERE \(condition)
         """
+    }
 
     /// Takes back the versions `refreshVersions` kept of rows whose refresh was then refused: the version that still
     /// has the row's own label (a refreshed row's label is new, so none of its versions has it).
