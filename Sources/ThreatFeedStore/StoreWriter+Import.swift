@@ -17,6 +17,24 @@ public struct ImportedJudgement: Sendable {
     let hostKey: String?
     /// Its observable's row id when the import began, if it had one (`ImportObservableSnapshot`).
     var snapshotObservableID: Int64?
+    /// The import's indicator's judgement of that observable by this row's source when the import began, if the
+    /// parsing thread looked it up.
+    var snapshotJudgement: SnapshotJudgement = .notLookedUp
+
+    enum SnapshotJudgement: Sendable {
+        case notLookedUp
+        /// The judgement, or nil if there was none.
+        case known(StoredJudgement?)
+    }
+
+    /// A stored judgement as a refresh needs it: its id, its window, and whether another source's judgement shares
+    /// its (indicator, observable) pair.
+    struct StoredJudgement: Sendable {
+        var id: Int64
+        var start: Int64
+        var end: Int64?
+        var shared: Bool
+    }
 
     public init(judgement: Judgement, provenanceJSON: String?) {
         self.judgement = judgement
@@ -98,6 +116,10 @@ public final class JudgementImportWriter {
     /// Refreshes waiting to be written as one batch: see `flushRefreshes`.
     private var refreshes: [Refresh] = []
     private var refreshedIDs: Set<Int64> = []
+    /// The judgements this import refreshed, and the stored observables it wrote a new judgement on: a row's
+    /// `snapshotJudgement` is what the import began with, so it holds only for pairs in neither.
+    private var refreshedInImport = RowIDBits()
+    private var judgedInImport = RowIDBits()
     /// The tally owed for inserts since the deferral began: see `DeferredImportTallyMigration`.
     private let maxJudgementID: RawStatement
     private let deferTally: RawStatement
@@ -262,13 +284,20 @@ public final class JudgementImportWriter {
                 let label = try writer.nextLabel()
                 var existing: Existing?
                 if !newObservable {
-                    try flushInserts()
-                    existing = try existingJudgement(observableID, source: judgement.source)
-                    if let found = existing, refreshedIDs.contains(found.id) {
-                        // The same judgement twice: its first refresh is written before the second, as row by row,
-                        // and the second moves it from the window the first gave it.
-                        try flushRefreshes()
+                    if case .known(let stored) = row.snapshotJudgement, !judgedInImport.contains(observableID),
+                        !(stored.map { refreshedInImport.contains($0.id) } ?? false)
+                    {
+                        // As the import began, and the import has not touched the pair since.
+                        existing = stored
+                    } else {
+                        try flushInserts()
                         existing = try existingJudgement(observableID, source: judgement.source)
+                        if let found = existing, refreshedIDs.contains(found.id) {
+                            // The same judgement twice: its first refresh is written before the second, as row by
+                            // row, and the second moves it from the window the first gave it.
+                            try flushRefreshes()
+                            existing = try existingJudgement(observableID, source: judgement.source)
+                        }
                     }
                     if existing == nil, refreshedObservables.contains(observableID) { try flushRefreshes() }
                 }
@@ -280,13 +309,19 @@ public final class JudgementImportWriter {
                         )
                     )
                     refreshedIDs.insert(existing.id)
+                    refreshedInImport.insert(existing.id)
                     refreshedObservables.insert(observableID)
                     if refreshes.count == Self.refreshBatch { try flushRefreshes() }
                     refreshed += 1
                 } else {
                     if !newObservable, ownTallied.contains(observableID) { try settleTallyIfDeferred() }
                     try deferTallyIfNeeded()
-                    if newObservable { ownTallied.insert(observableID) } else { settledBySQL.append(observableID) }
+                    if newObservable {
+                        ownTallied.insert(observableID)
+                    } else {
+                        settledBySQL.append(observableID)
+                        judgedInImport.insert(observableID)
+                    }
                     inserts.append(
                         Insert(uuid: uuids.next(), observableID: observableID, row: row, label: label.microseconds, newObservable: newObservable)
                     )
@@ -301,7 +336,7 @@ public final class JudgementImportWriter {
         return (added, refreshed)
     }
 
-    private typealias Existing = (id: Int64, start: Int64, end: Int64?, shared: Bool)
+    private typealias Existing = ImportedJudgement.StoredJudgement
 
     /// The indicator's judgement of the observable by `source`, with its window and whether another judgement
     /// shares its observable.
@@ -314,7 +349,10 @@ public final class JudgementImportWriter {
         while try findJudgement.step() {
             judgements += 1
             if own == nil, findJudgement.text(column: 3, equals: source) {
-                own = (findJudgement.int64(column: 0), findJudgement.int64(column: 1), findJudgement.optionalInt64(column: 2), false)
+                own = Existing(
+                    id: findJudgement.int64(column: 0), start: findJudgement.int64(column: 1),
+                    end: findJudgement.optionalInt64(column: 2), shared: false
+                )
             }
         }
         own?.shared = judgements > 1

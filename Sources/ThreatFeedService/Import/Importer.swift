@@ -60,11 +60,12 @@ public final class Importer {
         summary.createdIndicator = created
         let channel = ImportPageChannel(capacity: 4)
         let parsed = DispatchSemaphore(value: 0)
-        // The parser also finds the observables stored before the import, off the writer's thread.
-        let parser = Thread { [inputs, defaults, source, now = writer.now, snapshot = writer.importObservableSnapshot] in
+        // The parser also finds the observables and the indicator's judgements stored before the import, off the
+        // writer's thread.
+        let parser = Thread { [inputs, defaults, source, now = writer.now, snapshot = writer.importObservableSnapshot, target] in
             channel.finish(
                 Result {
-                    try snapshot.withLookup { lookup in
+                    try snapshot.withLookup(indicatorID: target.id) { lookup in
                         try Importer.parse(inputs, defaults: defaults, source: source, now: now, lookup: lookup, into: channel)
                     }
                 }
