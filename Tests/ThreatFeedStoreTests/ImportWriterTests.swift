@@ -85,12 +85,12 @@ import ThreatFeedTesting
             try store.writeNow { writer in
                 let (target, _) = try writer.indicator(named: EntityName("imported"))
                 if storedIDs {
-                    let found = writer.importObservableSnapshot.withLookup(indicatorID: target.id) { lookup in
-                        rows.indices.filter { index in
-                            lookup?.resolve(&rows[index])
-                            return rows[index].snapshotObservableID != nil
-                        }.count
+                    // made as the parsing thread makes them: a stored observable's host key is not worked out
+                    rows = writer.importObservableSnapshot.withLookup(indicatorID: target.id) { lookup in
+                        rows.map { ImportedJudgement(judgement: $0.judgement, provenanceJSON: $0.provenanceJSON, lookup: lookup) }
                     }
+                    #expect(rows.allSatisfy { $0.hostKey == ($0.snapshotObservableID == nil ? LookupHostKey.of($0.judgement.observable) : nil) })
+                    let found = rows.filter { $0.snapshotObservableID != nil }.count
                     // another indicator's "shared.example" (twice) before the first import; every value after it
                     #expect(found == (round == 0 ? 2 : rows.count), "round \(round)")
                     let judged = rows.filter { if case .known(.some) = $0.snapshotJudgement { true } else { false } }.count

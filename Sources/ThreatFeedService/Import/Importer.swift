@@ -146,9 +146,9 @@ public final class Importer {
                                 end: record.openEnded ? nil : (record.validUntil ?? defaultEnd)
                             )
                         )
-                        var row = ImportedJudgement(judgement: judgement, provenanceJSON: provenancePrefix + String(record.line) + "\"}")
-                        lookup?.resolve(&row)
-                        page.rows.append(row)
+                        page.rows.append(
+                            ImportedJudgement(judgement: judgement, provenanceJSON: provenancePrefix + String(record.line) + "\"}", lookup: lookup)
+                        )
                         page.lastLine = record.line
                         if page.rows.count >= pageSize { try send() }
                     },
