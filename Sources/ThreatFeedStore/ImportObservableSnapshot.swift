@@ -22,8 +22,8 @@ public struct ImportObservableSnapshot: Sendable {
     }
 
     /// Runs `body` (the parsing) with a lookup, or with none if the snapshot cannot be read or holds no observables.
-    /// With `indicatorID`, the lookup also finds that indicator's judgements of each observable found.
-    public func withLookup<T>(indicatorID: String? = nil, _ body: (ImportObservableLookup?) throws -> T) rethrows -> T {
+    /// The lookup also finds indicator `indicatorID`'s judgements of each observable found.
+    public func withLookup<T>(indicatorID: String, _ body: (ImportObservableLookup?) throws -> T) rethrows -> T {
         guard let path else { return try body(nil) }
         var configuration = Configuration()
         configuration.readonly = true
@@ -35,16 +35,15 @@ public struct ImportObservableSnapshot: Sendable {
             defer { try? db.execute(sql: "COMMIT TRANSACTION") }
             // The first read fixes the snapshot. A database without observables (a first import) has nothing to find.
             guard (try? Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM observable)")) == true,
-                let statement = try? RawStatement(db, sql: indicatorID == nil ? Self.findObservable : Self.findObservableAndJudgements)
+                let statement = try? RawStatement(db, sql: Self.findObservableAndJudgements)
             else { return try body(nil) }
-            if let indicatorID { statement.bind(3, indicatorID) }
-            return try body(ImportObservableLookup(statement, withJudgements: indicatorID != nil))
+            statement.bind(3, indicatorID)
+            return try body(ImportObservableLookup(statement))
         }
     }
 }
 
 extension ImportObservableSnapshot {
-    static let findObservable = "SELECT id FROM observable WHERE type = ?1 AND value = ?2"
     /// The observable and every source's judgement of it in indicator `?3` (usually one), in one search: a row with
     /// NULL judgement columns when there is none.
     static let findObservableAndJudgements = """
@@ -54,22 +53,20 @@ extension ImportObservableSnapshot {
         """
 }
 
-/// Finds imported rows' observables in the snapshot; valid only inside `ImportObservableSnapshot.withLookup`.
+/// Finds imported rows' observables and their judgements in the snapshot; valid only inside `ImportObservableSnapshot.withLookup`.
 public final class ImportObservableLookup {
     private let find: RawStatement
-    private let withJudgements: Bool
     /// The parameters' text, bound in place rather than copied by SQLite per row.
     private let text = StatementText()
     private var failed = false
 
-    fileprivate init(_ find: RawStatement, withJudgements: Bool) {
+    fileprivate init(_ find: RawStatement) {
         self.find = find
-        self.withJudgements = withJudgements
     }
 
-    /// Marks `row` with its observable's row id if the snapshot has the observable, and then, if the lookup is for an
-    /// indicator, with that indicator's judgement of it by the row's source (or that it had none).
-    public func resolve(_ row: inout ImportedJudgement) {
+    /// Marks `row` with its observable's row id if the snapshot has the observable, and then with the indicator's
+    /// judgement of it by the row's source (or that it had none).
+    func resolve(_ row: inout ImportedJudgement) {
         guard !failed else { return }
         let observable = row.judgement.observable
         text.clear()
@@ -79,10 +76,6 @@ public final class ImportObservableLookup {
         do {
             guard try find.step() else { return }
             let observableID = find.int64(column: 0)
-            guard withJudgements else {
-                row.snapshotObservableID = observableID
-                return
-            }
             var own: ImportedJudgement.StoredJudgement?
             var judgements = 0
             repeat {
