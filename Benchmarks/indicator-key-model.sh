@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # What an integer indicator key would save the import, modelled in `sqlite3` alone: the judgement and version
 # tables with their indexes as the store has them, once with `indicator_id TEXT` (46-byte ids, as now) and once
-# with `indicator_id INTEGER`, filled from a real import's judgements. Per variant, under callgrind: a fresh insert
-# of every row (one INSERT OR FAIL … SELECT), then a re-import's writes (versions kept, every row updated, the three
-# refresh-moved indexes dropped and rebuilt as `ImportSetAside` does), and the database's size.
+# with `indicator_id INTEGER`, filled from a real import's judgements; and a third, `compact`, that also keys the
+# source by an integer and stores the uuid as its 16 bytes (random, as a v4's: `randomblob(16)` stands in for it).
+# Per variant, under callgrind: a fresh insert of every row (one INSERT OR FAIL … SELECT), then a re-import's writes
+# (versions kept, every row updated, the three refresh-moved indexes dropped and rebuilt as `ImportSetAside` does),
+# and the database's size.
 # usage: Benchmarks/indicator-key-model.sh DB   (DB: a database made by `threatfeed import`, e.g. the one
 #        Benchmarks/callgrind-import.sh leaves in Benchmarks/.work/callgrind-import/import.sqlite)
 set -euo pipefail
@@ -11,13 +13,17 @@ cd "$(dirname "$0")/.."
 source_db="$1"
 work="$(pwd)/Benchmarks/.work/indicator-key-model"; rm -rf "$work"; mkdir -p "$work"
 sqlite3 "$work/rows.sqlite" "ATTACH '$source_db' AS a; CREATE TABLE j AS SELECT * FROM a.judgement ORDER BY id;"
-for variant in text integer; do
-  if [ "$variant" = text ]; then type=TEXT; value=indicator_id; else type=INTEGER; value=1; fi
+for variant in text integer compact; do
+  case "$variant" in
+    text) type=TEXT; value=indicator_id; source_type=TEXT; source=source; uuid_type=TEXT; uuid=uuid ;;
+    integer) type=INTEGER; value=1; source_type=TEXT; source=source; uuid_type=TEXT; uuid=uuid ;;
+    compact) type=INTEGER; value=1; source_type=INTEGER; source=1; uuid_type=BLOB; uuid="randomblob(16)" ;;
+  esac
   db="$work/$variant.sqlite"
   sqlite3 "$db" > /dev/null <<SQL
 PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;
-CREATE TABLE judgement (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL, indicator_id $type NOT NULL, observable_id INTEGER NOT NULL,
-  source TEXT NOT NULL, disposition INTEGER NOT NULL, confidence TEXT NOT NULL, severity TEXT NOT NULL, tlp TEXT NOT NULL,
+CREATE TABLE judgement (id INTEGER PRIMARY KEY, uuid $uuid_type NOT NULL, indicator_id $type NOT NULL, observable_id INTEGER NOT NULL,
+  source $source_type NOT NULL, disposition INTEGER NOT NULL, confidence TEXT NOT NULL, severity TEXT NOT NULL, tlp TEXT NOT NULL,
   priority INTEGER NOT NULL, reason TEXT, valid_start INTEGER NOT NULL, valid_end INTEGER, provenance TEXT, label INTEGER NOT NULL,
   created INTEGER NOT NULL, modified INTEGER NOT NULL, UNIQUE (indicator_id, observable_id, source)) STRICT;
 CREATE UNIQUE INDEX judgement_label ON judgement(label);
@@ -35,7 +41,7 @@ SQL
   cat > "$work/fresh-$variant.sql" <<SQL
 ATTACH '$work/rows.sqlite' AS s;
 BEGIN;
-INSERT OR FAIL INTO judgement SELECT id, uuid, $value, observable_id, source, disposition, confidence, severity, tlp, priority,
+INSERT OR FAIL INTO judgement SELECT id, $uuid, $value, observable_id, $source, disposition, confidence, severity, tlp, priority,
   reason, valid_start, valid_end, provenance, label, created, modified FROM s.j ORDER BY id;
 COMMIT;
 SQL
