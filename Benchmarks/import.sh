@@ -47,12 +47,16 @@ rm -f "$work/reference-empty.sqlite"*
 "${bins[0]}" import "$work/empty.txt" --indicator bench --db "$work/reference-empty.sqlite" > /dev/null
 indicator=$(sqlite3 "$work/reference-empty.sqlite" "SELECT id FROM indicator WHERE name = 'bench'")
 python3 Benchmarks/import-reference.py "$file" "$indicator" "$work/reference-observables.csv" "$work/reference-judgements.csv"
+# The CSV files' two tables (TEMP for the reference, which loads them inside its timing).
+row_tables() {
+  echo "CREATE $1 TABLE o (id INTEGER, type TEXT, value TEXT, host_key TEXT);"
+  echo "CREATE $1 TABLE j (id INTEGER, uuid TEXT, indicator_id TEXT, observable_id INTEGER, source TEXT, disposition INTEGER,"
+  echo "  confidence TEXT, severity TEXT, tlp TEXT, priority INTEGER, reason TEXT, valid_start INTEGER, valid_end INTEGER,"
+  echo "  provenance TEXT, label INTEGER, created INTEGER, modified INTEGER);"
+}
 cat > "$work/reference.sql" <<EOF
 PRAGMA synchronous = NORMAL;
-CREATE TEMP TABLE o (id INTEGER, type TEXT, value TEXT, host_key TEXT);
-CREATE TEMP TABLE j (id INTEGER, uuid TEXT, indicator_id TEXT, observable_id INTEGER, source TEXT, disposition INTEGER,
-  confidence TEXT, severity TEXT, tlp TEXT, priority INTEGER, reason TEXT, valid_start INTEGER, valid_end INTEGER,
-  provenance TEXT, label INTEGER, created INTEGER, modified INTEGER);
+$(row_tables TEMP)
 BEGIN;
 .import --csv --schema temp $work/reference-observables.csv o
 .import --csv --schema temp $work/reference-judgements.csv j
@@ -80,49 +84,44 @@ fi
 # memory here (the import sorts in 8 MiB and spills to temporary files).
 rm -f "$work/floor-rows.sqlite"*
 sqlite3 "$work/floor-rows.sqlite" <<SQL
-CREATE TABLE o (id INTEGER, type TEXT, value TEXT, host_key TEXT);
-CREATE TABLE j (id INTEGER, uuid TEXT, indicator_id TEXT, observable_id INTEGER, source TEXT, disposition INTEGER,
-  confidence TEXT, severity TEXT, tlp TEXT, priority INTEGER, reason TEXT, valid_start INTEGER, valid_end INTEGER,
-  provenance TEXT, label INTEGER, created INTEGER, modified INTEGER);
+$(row_tables "")
 .import --csv $work/reference-observables.csv o
 .import --csv $work/reference-judgements.csv j
 SQL
 set_aside="type = 'trigger' AND name IN ('judgement_tally_insert_alone', 'judgement_tally_before_insert_shared',
   'judgement_tally_after_insert_shared') OR type = 'index' AND name IN ('judgement_uuid', 'observable_host_key')"
-{
+# A floor's script: the schema objects matching $1 dropped, the statements on stdin, the objects re-created from the
+# schema's own definitions (indexes first), the commit, then the query $2.
+floor_script() {
   echo "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -49152; PRAGMA temp_store = MEMORY;"
   echo "ATTACH '$work/floor-rows.sqlite' AS s;"
   echo "BEGIN;"
-  sqlite3 "$work/reference-empty.sqlite" "SELECT 'DROP ' || upper(type) || ' ' || name || ';' FROM sqlite_master WHERE $set_aside"
-  echo "INSERT OR FAIL INTO main.observable (id, type, value, host_key) SELECT id, type, value, NULLIF(host_key, '') FROM s.o ORDER BY id;"
-  echo "INSERT OR FAIL INTO main.judgement SELECT id, uuid, indicator_id, observable_id, source, disposition, confidence, severity, tlp,"
-  echo "  priority, NULLIF(reason, ''), valid_start, valid_end, provenance, label, created, modified FROM s.j ORDER BY id;"
-  sqlite3 "$work/reference-empty.sqlite" "SELECT sql || ';' FROM sqlite_master WHERE $set_aside ORDER BY type"
+  sqlite3 "$work/reference-empty.sqlite" "SELECT 'DROP ' || upper(type) || ' ' || name || ';' FROM sqlite_master WHERE $1"
+  cat
+  sqlite3 "$work/reference-empty.sqlite" "SELECT sql || ';' FROM sqlite_master WHERE $1 ORDER BY type"
   echo "COMMIT;"
-  echo "SELECT 'rows', count(*) FROM main.judgement;"
-} > "$work/floor.sql"
+  echo "$2"
+}
+floor_script "$set_aside" "SELECT 'rows', count(*) FROM main.judgement;" > "$work/floor.sql" <<SQL
+INSERT OR FAIL INTO main.observable (id, type, value, host_key) SELECT id, type, value, NULLIF(host_key, '') FROM s.o ORDER BY id;
+INSERT OR FAIL INTO main.judgement SELECT id, uuid, indicator_id, observable_id, source, disposition, confidence, severity, tlp,
+  priority, NULLIF(reason, ''), valid_start, valid_end, provenance, label, created, modified FROM s.j ORDER BY id;
+SQL
 # The re-import's floor, on the floor's database: every row's earlier version kept (one INSERT … SELECT) and every
 # row updated from the same values with a new label, with the update triggers and the three indexes a refresh moves
 # its row in set aside and rebuilt, as a large re-import does.
 moved="type = 'trigger' AND name IN ('judgement_keeps_versions', 'judgement_tally_update_alone',
   'judgement_tally_before_update_shared', 'judgement_tally_after_update_shared')
   OR type = 'index' AND name IN ('judgement_label', 'judgement_indicator_label', 'judgement_indicator_end')"
-{
-  echo "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -49152; PRAGMA temp_store = MEMORY;"
-  echo "ATTACH '$work/floor-rows.sqlite' AS s;"
-  echo "BEGIN;"
-  sqlite3 "$work/reference-empty.sqlite" "SELECT 'DROP ' || upper(type) || ' ' || name || ';' FROM sqlite_master WHERE $moved"
-  echo "INSERT OR FAIL INTO judgement_version (judgement_id, indicator_id, disposition, confidence, severity, tlp, priority, reason,"
-  echo "  valid_start, valid_end, provenance, label, modified) SELECT id, indicator_id, disposition, confidence, severity, tlp,"
-  echo "  priority, reason, valid_start, valid_end, provenance, label, modified FROM judgement;"
-  echo "UPDATE OR FAIL judgement SET disposition = r.disposition, confidence = r.confidence, severity = r.severity, tlp = r.tlp,"
-  echo "  priority = r.priority, reason = NULLIF(r.reason, ''), valid_start = r.valid_start, valid_end = r.valid_end,"
-  echo "  provenance = r.provenance, label = judgement.label + 1000000000000, modified = r.modified + 1"
-  echo "  FROM s.j AS r WHERE r.id = judgement.id;"
-  sqlite3 "$work/reference-empty.sqlite" "SELECT sql || ';' FROM sqlite_master WHERE $moved ORDER BY type"
-  echo "COMMIT;"
-  echo "SELECT 'versions', count(*) FROM main.judgement_version;"
-} > "$work/floor-reimport.sql"
+floor_script "$moved" "SELECT 'versions', count(*) FROM main.judgement_version;" > "$work/floor-reimport.sql" <<SQL
+INSERT OR FAIL INTO judgement_version (judgement_id, indicator_id, disposition, confidence, severity, tlp, priority, reason,
+  valid_start, valid_end, provenance, label, modified) SELECT id, indicator_id, disposition, confidence, severity, tlp,
+  priority, reason, valid_start, valid_end, provenance, label, modified FROM judgement;
+UPDATE OR FAIL judgement SET disposition = r.disposition, confidence = r.confidence, severity = r.severity, tlp = r.tlp,
+  priority = r.priority, reason = NULLIF(r.reason, ''), valid_start = r.valid_start, valid_end = r.valid_end,
+  provenance = r.provenance, label = judgement.label + 1000000000000, modified = r.modified + 1
+  FROM s.j AS r WHERE r.id = judgement.id;
+SQL
 for run in $(seq "$runs"); do
   rm -f "$work/floor.sqlite"*
   cp "$work/reference-empty.sqlite" "$work/floor.sqlite"
